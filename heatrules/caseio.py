@@ -1,0 +1,167 @@
+"""Reading case files: JSON, JSON-lines and YAML, one case or many, with clear errors.
+
+A file holds one case (a mapping), several (a list), or a mapping with the key ``cases``.
+A file that cannot be read or parsed raises :class:`~heatrules.errors.InputFileError`; a case
+that does not validate raises :class:`~heatrules.errors.CaseError` naming the field by its path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .case import Case
+from .errors import CaseError, InputFileError
+from .textyaml import load_json_text, load_yaml_text
+
+CASE_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class RawCase:
+    """One case as read from a file, before validation."""
+
+    data: Any
+    source: str
+    index: int
+
+    @property
+    def name(self) -> str:
+        if isinstance(self.data, dict) and isinstance(self.data.get("name"), str):
+            return str(self.data["name"])
+        return f"{self.source}#{self.index + 1}"
+
+
+def format_loc(loc: Iterable[int | str]) -> str:
+    """``('temperature', 0, 'measured_at')`` -> ``temperature[0].measured_at``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _message(err: Any) -> str:
+    msg = str(err["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix) :]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key (not in the case format; check the spelling)"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    elif err["type"] in ("literal_error", "enum"):
+        msg = f"{msg}, got {err.get('input')!r}"
+    elif err["type"] in ("model_type", "dict_type"):
+        msg = f"expected a mapping, got {type(err.get('input')).__name__}"
+    elif err["type"] == "list_type":
+        msg = f"expected a list, got {type(err.get('input')).__name__}"
+    return msg
+
+
+def errors_from_validation(exc: ValidationError, prefix: tuple[int | str, ...] = ()) -> CaseError:
+    """Turn a pydantic ValidationError into a CaseError with path-named problems."""
+    problems: list[tuple[str, str]] = []
+    for err in exc.errors():
+        loc = list(prefix) + [p for p in err["loc"] if not str(p).startswith("function-")]
+        msg = _message(err)
+        if msg.startswith("@") and ": " in msg:  # a model check naming its own field
+            field, msg = msg[1:].split(": ", 1)
+            loc.append(field)
+        problems.append((format_loc(loc), msg))
+    return CaseError(problems)
+
+
+def parse_case(data: Any) -> Case:
+    """Validate one case mapping into a :class:`Case` (structure and types only)."""
+    if isinstance(data, Case):
+        return data
+    if not isinstance(data, dict):
+        raise CaseError.single("", f"a case must be a mapping, got {type(data).__name__}")
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise errors_from_validation(exc) from None
+
+
+def read_cases(path: str | Path) -> list[RawCase]:
+    """Read every case in one file (not validated yet)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(f"{source}: cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{source}: line {line}: not valid UTF-8") from None
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        items: list[Any] = []
+        for n, line_text in enumerate(text.splitlines(), start=1):
+            if line_text.strip():
+                items.append(load_json_text(line_text, f"{source}: line {n}"))
+        return [RawCase(d, source, i) for i, d in enumerate(items)]
+    if suffix == ".json":
+        data = load_json_text(text, source)
+    elif suffix in (".yaml", ".yml"):
+        data = load_yaml_text(text, source)
+    else:
+        raise InputFileError(
+            f"{source}: unknown file type {suffix or '(none)'!r}; use .json, .jsonl, .yaml or .yml"
+        )
+    return [RawCase(d, source, i) for i, d in enumerate(_case_list(data, source))]
+
+
+def _case_list(data: Any, source: str) -> list[Any]:
+    if data is None:
+        raise InputFileError(f"{source}: the file is empty")
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        if "cases" in data:
+            extra = sorted(str(k) for k in data if k != "cases")
+            if extra:
+                raise InputFileError(f"{source}: unknown top-level keys beside 'cases': {extra}")
+            if not isinstance(data["cases"], list):
+                raise InputFileError(f"{source}: 'cases' must be a list")
+            return list(data["cases"])
+        return [data]
+    raise InputFileError(f"{source}: expected a case, a list of cases or {{cases: [...]}}")
+
+
+def iter_case_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Expand files and folders (recursively, sorted) into case files."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(
+                f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in CASE_SUFFIXES
+            )
+            if not found:
+                raise InputFileError(f"{path}: no case files (.json, .jsonl, .yaml, .yml)")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            raise InputFileError(f"{path}: no such file or folder")
+
+
+def load_cases(*paths: str | Path) -> list[Case]:
+    """Read and validate every case in the given files and folders (raises on the first error)."""
+    cases: list[Case] = []
+    for f in iter_case_files(paths):
+        for raw in read_cases(f):
+            try:
+                cases.append(parse_case(raw.data))
+            except CaseError as exc:
+                raise CaseError([(f"{raw.name}: {p}" if p else raw.name, m) for p, m in exc.problems]) from None
+    return cases

@@ -1,0 +1,39 @@
+"""Citations: the document, article and short Chinese phrase a figure comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cited document, by its key in the parameter data (``FEE``, ``REG``, …)."""
+
+    key: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule or value comes from: ``{"document", "article", "text"}``."""
+
+    document: str
+    article: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"document": self.document, "article": self.article, "text": self.text}
+
+    def __str__(self) -> str:
+        return f"{self.document} {self.article}「{self.text}」"
+
+    def join(self, other: Citation) -> Citation:
+        """Cite two articles together (e.g. FEE art. 15 with REG art. 23)."""
+        if other.document == self.document:
+            return Citation(self.document, f"{self.article}、{other.article}", self.text)
+        return Citation(
+            f"{self.document}; {other.document}",
+            f"{self.article}; {other.article}",
+            f"{self.text}；{other.text}",
+        )

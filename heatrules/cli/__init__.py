@@ -1,0 +1,73 @@
+"""The ``heatrules`` command: a thin shell over the Python API.
+
+Each sub-command lives in its own module with ``register(subparsers)``; the module sets
+``func`` on its parser, which returns the exit code. Exit codes: 0 success, 1 a check or
+application failed (or an invalid work order), 2 bad input (never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import HeatrulesError
+from .common import err_console
+
+# name of the module in heatrules.cli for each group of sub-commands, in help order
+COMMANDS = (
+    "bill",
+    "check",
+    "subsidy",
+    "rules",
+    "schema",
+    "services",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with a one-line usage error
+        self.print_usage(sys.stderr)
+        err_console().print(f"[bold red]error:[/] {message}", highlight=False)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="heatrules",
+        description="Tianjin district-heating fees, refunds and waivers, to the fen.",
+    )
+    parser.add_argument("--version", action="version", version=f"heatrules {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        code: int = args.func(args)
+        return code
+    except HeatrulesError as exc:
+        err_console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`): stop quietly, like other Unix tools
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())

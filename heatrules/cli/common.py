@@ -1,0 +1,28 @@
+"""Shared console helpers for the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import cache
+from typing import Any
+
+from rich.console import Console
+
+
+@cache
+def err_console() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+def out_console() -> Console:
+    return Console(soft_wrap=True)
+
+
+def print_json_line(obj: Any) -> None:
+    """One JSON object per line on stdout (UTF-8, Chinese kept readable)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def warn(message: str) -> None:
+    err_console().print(message, highlight=False, markup=False)

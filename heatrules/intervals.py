@@ -1,0 +1,70 @@
+"""Half-open local time intervals ``[start, end)``: clipping, union and exact hours.
+
+>>> a = Interval(datetime(2024, 12, 1), datetime(2024, 12, 2))
+>>> b = Interval(datetime(2024, 12, 2), datetime(2024, 12, 3))
+>>> union([a, b])
+[Interval(start=datetime.datetime(2024, 12, 1, 0, 0), end=datetime.datetime(2024, 12, 3, 0, 0))]
+>>> whole_days_floor(timedelta(hours=47)), whole_days_ceil(timedelta(hours=24, seconds=1))
+(1, 2)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+DAY = timedelta(hours=24)
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    """A half-open interval of local time; ``start < end`` for a non-empty one."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start if self.end > self.start else timedelta(0)
+
+    def clip(self, bounds: Interval) -> Interval | None:
+        """The part inside ``bounds``, or None when nothing of positive length remains."""
+        start = max(self.start, bounds.start)
+        end = min(self.end, bounds.end)
+        return Interval(start, end) if end > start else None
+
+    def overlap(self, other: Interval) -> timedelta:
+        start = max(self.start, other.start)
+        end = min(self.end, other.end)
+        return end - start if end > start else timedelta(0)
+
+
+def union(intervals: Iterable[Interval]) -> list[Interval]:
+    """Merge overlapping or touching intervals into maximal continuous ones, sorted."""
+    merged: list[Interval] = []
+    for iv in sorted(intervals):
+        if merged and iv.start <= merged[-1].end:
+            if iv.end > merged[-1].end:
+                merged[-1] = Interval(merged[-1].start, iv.end)
+        else:
+            merged.append(iv)
+    return merged
+
+
+def covered(window: Interval, disjoint: Iterable[Interval]) -> timedelta:
+    """Time of ``window`` covered by ``disjoint`` (a union: non-overlapping intervals)."""
+    total = timedelta(0)
+    for iv in disjoint:
+        total += window.overlap(iv)
+    return total
+
+
+def whole_days_floor(length: timedelta, day: timedelta = DAY) -> int:
+    """Whole days in ``length``; a part day is not counted."""
+    return length // day
+
+
+def whole_days_ceil(length: timedelta, day: timedelta = DAY) -> int:
+    """Days in ``length`` where a part day counts as one."""
+    return -(-length // day)
