@@ -29,7 +29,9 @@ from .season import Season
 
 Category = Literal["residential", "non_residential"]
 Cause = Literal["supplier", "facility", "external"]
-UserFault = Literal["altered_installation", "covered_radiator", "drained_water", "unauthorised_device"]
+UserFault = Literal[
+    "altered_installation", "covered_radiator", "drained_water", "unauthorised_device"
+]
 LINE_CODES = (
     "tariff.area",
     "tariff.metered.base",
@@ -199,9 +201,7 @@ class Case(Strict):
     suspension: Suspension | None = None
     cutoff_from: LocalDate | None = None
     subsidy: Subsidy | None = None
-    payments: Annotated[list[Payment], BeforeValidator(_absent_list)] = Field(
-        default_factory=list
-    )
+    payments: Annotated[list[Payment], BeforeValidator(_absent_list)] = Field(default_factory=list)
     as_of: LocalDate | None = None
     expect: Expect | None = None
 

@@ -163,5 +163,7 @@ def load_cases(*paths: str | Path) -> list[Case]:
             try:
                 cases.append(parse_case(raw.data))
             except CaseError as exc:
-                raise CaseError([(f"{raw.name}: {p}" if p else raw.name, m) for p, m in exc.problems]) from None
+                raise CaseError(
+                    [(f"{raw.name}: {p}" if p else raw.name, m) for p, m in exc.problems]
+                ) from None
     return cases

@@ -26,7 +26,15 @@ class Citation:
         return {"document": self.document, "article": self.article, "text": self.text}
 
     def __str__(self) -> str:
-        return f"{self.document} {self.article}「{self.text}」"
+        return f"{self.short()}「{self.text}」"
+
+    def short(self) -> str:
+        """``FEE 第十五条; REG 第二十三条`` — document and article pairs."""
+        docs = self.document.split("; ")
+        arts = self.article.split("; ")
+        if len(docs) == len(arts):
+            return "; ".join(f"{d} {a}" for d, a in zip(docs, arts, strict=True))
+        return f"{self.document} {self.article}"
 
     def join(self, other: Citation) -> Citation:
         """Cite two articles together (e.g. FEE art. 15 with REG art. 23)."""

@@ -71,8 +71,10 @@ def _non_negative(value: Decimal) -> Decimal:
 
 def _text(value: Any) -> str:
     if isinstance(value, (JsonNumber, NonFinite)) or not isinstance(value, str):
-        kind = "a number" if isinstance(value, (int, float, Decimal, JsonNumber)) else (
-            "null" if value is None else type(value).__name__
+        kind = (
+            "a number"
+            if isinstance(value, (int, float, Decimal, JsonNumber))
+            else ("null" if value is None else type(value).__name__)
         )
         if isinstance(value, bool):
             kind = "a boolean"
@@ -124,7 +126,9 @@ Area = Annotated[
 ]
 """An area in m²: > 0, at most 2 decimals (judged on the value: 100.000 is 100.00)."""
 
-Money = Annotated[Decimal, BeforeValidator(parse_decimal), AfterValidator(_two_decimals), _DEC_SCHEMA]
+Money = Annotated[
+    Decimal, BeforeValidator(parse_decimal), AfterValidator(_two_decimals), _DEC_SCHEMA
+]
 PositiveMoney = Annotated[
     Decimal,
     BeforeValidator(parse_decimal),

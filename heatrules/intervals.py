@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from fractions import Fraction
 
 DAY = timedelta(hours=24)
 
@@ -68,3 +69,8 @@ def whole_days_floor(length: timedelta, day: timedelta = DAY) -> int:
 def whole_days_ceil(length: timedelta, day: timedelta = DAY) -> int:
     """Days in ``length`` where a part day counts as one."""
     return -(-length // day)
+
+
+def hours(length: timedelta) -> Fraction:
+    """Exact hours in ``length`` (microsecond precision, never a float)."""
+    return Fraction(length // timedelta(microseconds=1), 3_600_000_000)

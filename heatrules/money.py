@@ -70,3 +70,17 @@ def decimal_str(value: Decimal | Fraction | int) -> str:
 def _plain(d: Decimal) -> str:
     s = format(d, "f")
     return "0" if s in ("-0", "-0.0") else s
+
+
+def approx(value: Fraction, places: int = 4) -> str:
+    """A human-readable rounding of an exact quantity, for explanations only (never summed)."""
+    text = decimal_str(value)
+    if "/" not in text:
+        return text
+    q = Decimal(10) ** -places
+    return "≈" + format((Decimal(value.numerator) / Decimal(value.denominator)).quantize(q), "f")
+
+
+def pct(rate: Decimal) -> str:
+    """A rate as a percentage for explanations: ``Decimal('0.10')`` -> ``'10%'``."""
+    return f"{(rate * 100).normalize():f}%"

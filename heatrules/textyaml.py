@@ -50,7 +50,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 class TextLoader(yaml.SafeLoader):
     """A safe loader whose only implicit types are null and booleans (YAML 1.2 core)."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML API
 
 
 TextLoader.add_implicit_resolver("tag:yaml.org,2002:bool", _BOOL, list("tTfF"))
@@ -84,7 +84,7 @@ TextLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 def load_yaml_text(text: str, source: str = "<string>") -> Any:
     """Parse one YAML document with the text-preserving loader."""
     try:
-        return yaml.load(text, Loader=TextLoader)  # noqa: S506 - TextLoader is a SafeLoader
+        return yaml.load(text, Loader=TextLoader)
     except yaml.YAMLError as exc:
         raise InputFileError(f"{source}: not valid YAML: {exc}") from None
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+from rich.markup import escape
 
 from .. import __version__
 from ..errors import HeatrulesError
@@ -29,9 +33,9 @@ COMMANDS = (
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with a one-line usage error
+    def error(self, message: str) -> NoReturn:  # exit 2 with a one-line usage error
         self.print_usage(sys.stderr)
-        err_console().print(f"[bold red]error:[/] {message}", highlight=False)
+        err_console().print(f"[bold red]error:[/] {escape(message)}", highlight=False)
         raise SystemExit(2)
 
 
@@ -43,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"heatrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
+        if (
+            importlib.util.find_spec(f"{__name__}.{name}") is None
+        ):  # TODO(dev): strict when all exist
+            continue
         module = importlib.import_module(f"{__name__}.{name}")
         module.register(sub)
     return parser
@@ -58,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except HeatrulesError as exc:
-        err_console().print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return 2
     except KeyboardInterrupt:
         return 130

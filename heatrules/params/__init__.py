@@ -253,9 +253,7 @@ class Parameters:
         """The season's statutory first and last day (and so its divisor N)."""
         fm, fd = self.value("season.first_day", season)
         lm, ld = self.value("season.last_day", season)
-        return SeasonPeriod(
-            season, date(season.start_year, fm, fd), date(season.end_year, lm, ld)
-        )
+        return SeasonPeriod(season, date(season.start_year, fm, fd), date(season.end_year, lm, ld))
 
     def document(self, key: str) -> Document:
         return self.documents[key]
@@ -280,9 +278,7 @@ def _describe(path: Path, exc: ValidationError) -> str:
     return f"{path.name}: " + "; ".join(parts)
 
 
-def _parse_param(
-    name: str, body: Any, source: str, documents: dict[str, Document]
-) -> Parameter:
+def _parse_param(name: str, body: Any, source: str, documents: dict[str, Document]) -> Parameter:
     try:
         model = _ParamModel.model_validate(body)
     except ValidationError as exc:

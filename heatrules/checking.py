@@ -1,0 +1,133 @@
+"""Running cases against their expected figures (``heatrules check``): exact, to the fen.
+
+A case with ``expect.error`` must be rejected with a message containing that text
+(case-insensitive); otherwise every expected total, line-code sum (a code without a line is
+0.00) and subsidy must equal the computed figure exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from .case import Expect
+from .caseio import RawCase, errors_from_validation, iter_case_files, parse_case, read_cases
+from .engine import bill
+from .errors import CaseError, InputFileError
+from .money import fmt
+from .params import Parameters
+from .waivers.subsidy import subsidy
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    key: str
+    expected: str
+    actual: str
+
+
+@dataclass
+class CaseResult:
+    name: str
+    source: str
+    status: Literal["passed", "failed", "skipped"]
+    mismatches: list[Mismatch] = field(default_factory=list)
+
+
+@dataclass
+class CheckReport:
+    results: list[CaseResult] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and self.count("failed") == 0
+
+    def summary(self) -> str:
+        text = f"{self.count('passed')} passed, {self.count('failed')} failed"
+        if self.count("skipped"):
+            text += f", {self.count('skipped')} skipped"
+        return text
+
+
+def check_raw(raw: RawCase, params: Parameters) -> CaseResult:
+    """Check one case as read from a file."""
+    data = raw.data
+    name, source = raw.name, raw.source
+    exp_raw = data.get("expect") if isinstance(data, dict) else None
+    if exp_raw is None:
+        return CaseResult(name, source, "skipped")
+    try:
+        expect = Expect.model_validate(exp_raw)
+    except ValidationError as exc:
+        err = errors_from_validation(exc, ("expect",))
+        return CaseResult(
+            name, source, "failed", [Mismatch("expect", "a valid expect block", str(err))]
+        )
+    try:
+        case = parse_case(data)
+        result = bill(case, params)
+        sub = subsidy(case, params) if case.subsidy is not None else None
+    except CaseError as exc:
+        message = str(exc)
+        if expect.error is not None and expect.error.lower() in message.lower():
+            return CaseResult(name, source, "passed")
+        wanted = f"error containing {expect.error!r}" if expect.error else "a bill"
+        return CaseResult(name, source, "failed", [Mismatch("error", wanted, f"error: {message}")])
+    if expect.error is not None:
+        return CaseResult(
+            name,
+            source,
+            "failed",
+            [Mismatch("error", f"error containing {expect.error!r}", "a bill (no error)")],
+        )
+    mismatches: list[Mismatch] = []
+    totals = result.totals
+    for key, value in (expect.totals or {}).items():
+        actual = totals.get(key)
+        if actual != value:
+            mismatches.append(Mismatch(f"totals.{key}", fmt(value), fmt(actual)))
+    for code, value in (expect.lines or {}).items():
+        actual = result.amount(code)
+        if actual != value:
+            mismatches.append(Mismatch(f"lines.{code}", fmt(value), fmt(actual)))
+    if expect.subsidy is not None:
+        if sub is None:
+            mismatches.append(
+                Mismatch("subsidy", fmt(expect.subsidy), "no subsidy household in the case")
+            )
+        elif sub.subsidy != expect.subsidy:
+            mismatches.append(Mismatch("subsidy", fmt(expect.subsidy), fmt(sub.subsidy)))
+    return CaseResult(name, source, "failed" if mismatches else "passed", mismatches)
+
+
+def check_paths(paths: Iterable[str | Path], params: Parameters | None = None) -> CheckReport:
+    """Check every case in the files and folders given (folders recursively)."""
+    params = params or Parameters.default()
+    report = CheckReport()
+    files: list[Path] = []
+    for p in paths:
+        try:
+            files += list(iter_case_files([p]))
+        except InputFileError as exc:
+            report.file_errors.append(str(exc))
+    for f in files:
+        try:
+            raws = read_cases(f)
+        except InputFileError as exc:
+            report.file_errors.append(str(exc))
+            continue
+        for raw in raws:
+            report.results.append(check_raw(raw, params))
+    return report
+
+
+__all__ = ["CaseResult", "CheckReport", "Decimal", "Mismatch", "check_paths", "check_raw"]

@@ -1,0 +1,49 @@
+"""``heatrules bill FILE...``: print each case's bill (table, or JSON lines)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..caseio import iter_case_files, parse_case, read_cases
+from ..engine import bill
+from ..errors import CaseError
+from ..render import bill_table
+from .common import out_console, print_json_line, warn
+from .options import add_params_option, params_from
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "bill",
+        help="compute the bills of the cases in files or folders",
+        description="Compute one bill per case. Exit 0, or 2 if any case was rejected.",
+    )
+    p.add_argument(
+        "paths", nargs="+", metavar="FILE", help="case files (.yaml/.yml/.json/.jsonl) or folders"
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table")
+    add_params_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    params = params_from(args)
+    files = list(iter_case_files(args.paths))
+    rejected = 0
+    console = out_console()
+    for f in files:
+        for raw in read_cases(f):
+            try:
+                result = bill(parse_case(raw.data), params)
+            except CaseError as exc:
+                rejected += 1
+                warn(f"{raw.source}: {raw.name}: {exc}")
+                if args.format == "json":
+                    print_json_line({"name": raw.name, "error": str(exc)})
+                continue
+            if args.format == "json":
+                print_json_line(result.to_dict())
+            else:
+                console.print(bill_table(result, args.lang))
+    return 2 if rejected else 0

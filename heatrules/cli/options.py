@@ -1,0 +1,20 @@
+"""Options shared by several sub-commands."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..params import Parameters
+
+
+def add_params_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--params",
+        metavar="DIR",
+        help="use the parameter data in DIR (a copy of heatrules/params) instead of the packaged one",
+    )
+
+
+def params_from(args: argparse.Namespace) -> Parameters:
+    folder = getattr(args, "params", None)
+    return Parameters.load(folder) if folder else Parameters.default()

@@ -1,0 +1,66 @@
+"""``heatrules subsidy FILE...``: the hardship subsidy statement of each case with ``subsidy``."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from ..caseio import iter_case_files, parse_case, read_cases
+from ..errors import CaseError
+from ..waivers.subsidy import subsidy
+from .common import out_console, print_json_line, warn
+from .options import add_params_option, params_from
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "subsidy",
+        help="compute hardship heating subsidies (a separate statement, not a bill reduction)",
+        description="Cases without `subsidy` are skipped (counted on stderr). Exit 0, or 2 on bad input.",
+    )
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    add_params_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    params = params_from(args)
+    rejected = skipped = 0
+    table = Table(title="采暖补贴 / hardship heating subsidies")
+    for col in ("case", "account", "season", "household", "subsidy", "basis", "citation"):
+        table.add_column(col, justify="right" if col == "subsidy" else "left")
+    rows = 0
+    for f in iter_case_files(args.paths):
+        for raw in read_cases(f):
+            if isinstance(raw.data, dict) and raw.data.get("subsidy") is None:
+                skipped += 1
+                continue
+            try:
+                st = subsidy(parse_case(raw.data), params)
+            except CaseError as exc:
+                rejected += 1
+                warn(f"{raw.source}: {raw.name}: {exc}")
+                if args.format == "json":
+                    print_json_line({"name": raw.name, "error": str(exc)})
+                continue
+            if args.format == "json":
+                print_json_line(st.to_dict())
+            else:
+                rows += 1
+                table.add_row(
+                    st.name or "",
+                    st.account_id,
+                    st.season,
+                    st.household + ("" if st.central_heating else " (no central heating)"),
+                    f"{st.subsidy:.2f}",
+                    st.explain_zh if args.lang == "zh" else st.explain_en,
+                    str(st.citation),
+                )
+    if args.format == "table" and rows:
+        out_console().print(table)
+    if skipped:
+        warn(f"{skipped} case(s) without `subsidy` skipped")
+    return 2 if rejected else 0

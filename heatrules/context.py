@@ -1,0 +1,137 @@
+"""What every rule needs to know about one account in one season, computed once.
+
+rules.md §1, §3, §4 and §7: the statutory season and its divisor N, the area fee F, the
+daily fee d, the days connected (mid-season connection), the cut-off days and the account's
+*supplied season* — the statutory season cut to
+``[max(season start, connected_on 00:00), min(season end, cutoff_from 00:00))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from .case import Case
+from .citations import Citation
+from .intervals import Interval
+from .localtime import midnight
+from .params import Parameters
+from .season import Season, SeasonPeriod
+
+
+@dataclass(frozen=True)
+class Context:
+    """Derived quantities of one validated case (all exact)."""
+
+    case: Case
+    params: Parameters
+    season: Season
+    period: SeasonPeriod
+    area: Decimal
+    residential: bool
+    metered: bool
+    suspension: str | None
+    area_price: Decimal
+    area_price_citation: Citation
+    connected_on: date | None
+    """The connection date when it falls inside the season (after its first day), else None."""
+    cutoff_from: date | None
+
+    @property
+    def n(self) -> int:
+        """Statutory days N (121 or 122)."""
+        return self.period.days
+
+    @property
+    def area_fee(self) -> Fraction:
+        """F = area × price (the whole season's area fee)."""
+        return Fraction(self.area) * Fraction(self.area_price)
+
+    @property
+    def connected_days(self) -> int:
+        """Days from the connection (or the season start) to the last day, inclusive."""
+        first = self.connected_on or self.period.first_day
+        return (self.period.last_day - first).days + 1
+
+    @property
+    def cutoff_days(self) -> int:
+        """c: days from the cut-off date to the last day, inclusive (0 without cut-off)."""
+        if self.cutoff_from is None:
+            return 0
+        return (self.period.last_day - self.cutoff_from).days + 1
+
+    @property
+    def supplied_days(self) -> int:
+        return self.connected_days - self.cutoff_days
+
+    @property
+    def supplied(self) -> Interval | None:
+        """The supplied season as an interval (None in a suspended season)."""
+        if self.suspension is not None:
+            return None
+        start = self.period.start
+        if self.connected_on is not None:
+            start = max(start, midnight(self.connected_on))
+        end = self.period.end
+        if self.cutoff_from is not None:
+            end = min(end, midnight(self.cutoff_from))
+        return Interval(start, end)
+
+    @property
+    def base_price(self) -> Decimal:
+        cat = "residential" if self.residential else "non_residential"
+        price: Decimal = self.params.value(f"tariff.metered.base_price.{cat}", self.season)
+        return price
+
+    @property
+    def daily_fee(self) -> Fraction:
+        """d = F / N for area billing; base price × area / N for metered accounts [decision]."""
+        if self.metered:
+            return Fraction(self.base_price) * Fraction(self.area) / self.n
+        return self.area_fee / self.n
+
+    @property
+    def due_date(self) -> date:
+        """31 December of the start year, or the connection date when later [decision]."""
+        month, day = self.params.value("late_fee.due_day", self.season)
+        due = date(self.season.start_year, month, day)
+        if self.connected_on is not None and self.connected_on > due:
+            return self.connected_on
+        return due
+
+    @property
+    def fee_at_due(self) -> Fraction:
+        """The heating fee billed at the due date: F prorated by days connected, before cut-off."""
+        return self.area_fee * self.connected_days / self.n
+
+    def day_before(self, day: date) -> date:
+        return day - timedelta(days=1)
+
+
+def make_context(case: Case, params: Parameters) -> Context:
+    """Build the context of a case that :func:`heatrules.validate.validate` accepted."""
+    season = case.season
+    period = params.period(season)
+    acc = case.account
+    residential = acc.category == "residential"
+    price_name = f"tariff.area.price.{acc.category}"
+    pv = params.in_force(price_name, season)
+    connected = acc.connected_on
+    if connected is not None and connected <= period.first_day:
+        connected = None
+    return Context(
+        case=case,
+        params=params,
+        season=season,
+        period=period,
+        area=acc.billing_area_m2,
+        residential=residential,
+        metered=acc.billing == "metered",
+        suspension=case.suspension.kind if case.suspension else None,
+        area_price=pv.value,
+        area_price_citation=pv.citation,
+        connected_on=connected,
+        cutoff_from=case.cutoff_from,
+    )

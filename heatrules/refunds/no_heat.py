@@ -1,0 +1,146 @@
+"""No-heat refunds: double per day for supplier-caused non-supply, single per full day otherwise.
+
+FEE art. 15 (and REG art. 23): a supplier-caused outage refunds twice the daily fee per day,
+a part day under 24 h counting as one. FEE art. 16: a facility failure or an external cause
+(water, power) refunds the daily fee once per day, a part day not counted.
+
+Algorithm [decision] (rules.md §4.1): clip every interval to the supplied season; unite all
+intervals (any cause) into continuous outages; in each, the hours covered by a supplier
+interval count as supplier hours (ceil to days) and the rest as other hours (floor to days).
+A late start or early stop of supply (``supply.started_at``/``stopped_at``) is a supplier
+interval from the season start or to the season end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ..context import Context
+from ..intervals import Interval, covered, hours, union, whole_days_ceil, whole_days_floor
+from ..lines import Line
+from ..money import approx
+
+
+@dataclass(frozen=True)
+class Outage:
+    """One continuous outage inside the supplied season and its supplier/other hours."""
+
+    interval: Interval
+    supplier: timedelta
+    other: timedelta
+
+
+def cause_intervals(ctx: Context) -> list[tuple[Interval, str]]:
+    """Every no-heat interval of the case (supply facts included), clipped to the supplied season."""
+    supplied = ctx.supplied
+    if supplied is None:
+        return []
+    raw: list[tuple[Interval, str]] = [
+        (Interval(nh.start, nh.end), nh.cause) for nh in ctx.case.no_heat
+    ]
+    supply = ctx.case.supply
+    period = ctx.period
+    if supply is not None:
+        if supply.started_at is not None and supply.started_at > period.start:
+            raw.append((Interval(period.start, supply.started_at), "supplier"))
+        if supply.stopped_at is not None and supply.stopped_at < period.end:
+            raw.append((Interval(supply.stopped_at, period.end), "supplier"))
+    clipped = []
+    for iv, cause in raw:
+        c = iv.clip(supplied)
+        if c is not None:
+            clipped.append((c, cause))
+    return clipped
+
+
+def outages(ctx: Context) -> list[Outage]:
+    """The continuous outages of the supplied season, with supplier and other hours."""
+    intervals = cause_intervals(ctx)
+    supplier_union = union(iv for iv, cause in intervals if cause == "supplier")
+    result = []
+    for iv in union(iv for iv, _ in intervals):
+        hs = covered(iv, supplier_union)
+        result.append(Outage(iv, hs, iv.length - hs))
+    return result
+
+
+def _hours(td: timedelta) -> str:
+    return approx(hours(td), 2)
+
+
+def _days(length: timedelta, rule: str, day: timedelta) -> int:
+    return whole_days_ceil(length, day) if rule == "ceil" else whole_days_floor(length, day)
+
+
+def no_heat_refunds(ctx: Context) -> list[Line]:
+    """One ``refund.supplier_outage`` and/or ``refund.facility_outage`` line per outage."""
+    params, season = ctx.params, ctx.season
+    day = timedelta(hours=params.value("refund.day_hours", season))
+    sup_mult = params.in_force("refund.supplier.multiplier", season)
+    sup_rule = params.in_force("refund.supplier.part_day", season)
+    oth_mult = params.in_force("refund.other.multiplier", season)
+    oth_rule = params.in_force("refund.other.part_day", season)
+    reg23 = params.citation("refund.continuous_stop", season)
+    d = ctx.daily_fee
+    lines: list[Line] = []
+    for out in outages(ctx):
+        span_zh = f"{out.interval.start:%Y-%m-%d %H:%M} 至 {out.interval.end:%Y-%m-%d %H:%M}"
+        span_en = f"{out.interval.start:%Y-%m-%d %H:%M} to {out.interval.end:%Y-%m-%d %H:%M}"
+        if out.supplier > timedelta(0):
+            days = _days(out.supplier, sup_rule.value, day)
+            mult = sup_mult.value
+            part_zh = "不足24小时按1天计" if sup_rule.value == "ceil" else "不足24小时不计"
+            part_en = (
+                "a part day counts as one"
+                if sup_rule.value == "ceil"
+                else "a part day is not counted"
+            )
+            lines.append(
+                Line.make(
+                    "refund.supplier_outage",
+                    mult * d * days,
+                    {
+                        "hours": _hours(out.supplier),
+                        "days": days,
+                        "multiplier": mult,
+                        "daily_fee": d,
+                        "divisor_N": ctx.n,
+                    },
+                    sup_mult.citation.join(reg23),
+                    f"因供热单位原因未供热（{span_zh}）{_hours(out.supplier)} 小时，{part_zh}，"
+                    f"共 {days} 天，按日采暖费 {approx(d)} 元的 {mult} 倍退还。",
+                    f"Supplier-caused non-supply ({span_en}): {_hours(out.supplier)} h, "
+                    f"{part_en}, {days} day(s) refunded at {mult} x the daily fee "
+                    f"({approx(d)} yuan).",
+                )
+            )
+        if out.other > timedelta(0):
+            days = _days(out.other, oth_rule.value, day)
+            mult = oth_mult.value
+            part_zh = "不足24小时不计" if oth_rule.value == "floor" else "不足24小时按1天计"
+            part_en = (
+                "a part day is not counted"
+                if oth_rule.value == "floor"
+                else "a part day counts as one"
+            )
+            lines.append(
+                Line.make(
+                    "refund.facility_outage",
+                    mult * d * days,
+                    {
+                        "hours": _hours(out.other),
+                        "days": days,
+                        "multiplier": mult,
+                        "daily_fee": d,
+                        "divisor_N": ctx.n,
+                    },
+                    oth_mult.citation,
+                    f"供热设施故障或外部原因停热（{span_zh}）{_hours(out.other)} 小时，{part_zh}，"
+                    f"共 {days} 天，按日采暖费 {approx(d)} 元退还。",
+                    f"Facility or external outage ({span_en}): {_hours(out.other)} h, "
+                    f"{part_en}, {days} day(s) refunded at the daily fee "
+                    f"({approx(d)} yuan).",
+                )
+            )
+    return lines
