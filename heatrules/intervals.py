@@ -74,3 +74,10 @@ def whole_days_ceil(length: timedelta, day: timedelta = DAY) -> int:
 def hours(length: timedelta) -> Fraction:
     """Exact hours in ``length`` (microsecond precision, never a float)."""
     return Fraction(length // timedelta(microseconds=1), 3_600_000_000)
+
+
+def show_hours(length: timedelta) -> str:
+    """Hours for an explanation: exact when they terminate within two decimals, else ≈."""
+    from .money import approx
+
+    return approx(hours(length), places=2)

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ..context import Context
-from ..intervals import Interval, covered, hours, union, whole_days_ceil, whole_days_floor
+from ..intervals import (
+    Interval,
+    covered,
+    show_hours,
+    union,
+    whole_days_ceil,
+    whole_days_floor,
+)
 from ..lines import Line
 from ..money import approx
 
@@ -66,7 +73,14 @@ def outages(ctx: Context) -> list[Outage]:
 
 
 def _hours(td: timedelta) -> str:
-    return approx(hours(td), 2)
+    return show_hours(td)
+
+
+def _part_day(rule: str, day: timedelta) -> tuple[str, str]:
+    h = show_hours(day)
+    if rule == "ceil":
+        return f"不足{h}小时按1天计", "a part day counts as one"
+    return f"不足{h}小时不计", "a part day is not counted"
 
 
 def _days(length: timedelta, rule: str, day: timedelta) -> int:
@@ -90,12 +104,7 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
         if out.supplier > timedelta(0):
             days = _days(out.supplier, sup_rule.value, day)
             mult = sup_mult.value
-            part_zh = "不足24小时按1天计" if sup_rule.value == "ceil" else "不足24小时不计"
-            part_en = (
-                "a part day counts as one"
-                if sup_rule.value == "ceil"
-                else "a part day is not counted"
-            )
+            part_zh, part_en = _part_day(sup_rule.value, day)
             lines.append(
                 Line.make(
                     "refund.supplier_outage",
@@ -118,12 +127,7 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
         if out.other > timedelta(0):
             days = _days(out.other, oth_rule.value, day)
             mult = oth_mult.value
-            part_zh = "不足24小时不计" if oth_rule.value == "floor" else "不足24小时按1天计"
-            part_en = (
-                "a part day is not counted"
-                if oth_rule.value == "floor"
-                else "a part day counts as one"
-            )
+            part_zh, part_en = _part_day(oth_rule.value, day)
             lines.append(
                 Line.make(
                     "refund.facility_outage",

@@ -19,9 +19,9 @@ from fractions import Fraction
 from ..case import TemperatureRecord
 from ..citations import Citation
 from ..context import Context
-from ..intervals import Interval, covered, hours, union, whole_days_floor
+from ..intervals import Interval, covered, show_hours, union, whole_days_floor
 from ..lines import Line
-from ..money import approx, pct
+from ..money import pct
 from ..params import Band
 from .no_heat import cause_intervals
 
@@ -121,18 +121,18 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                 why_zh += "；但不在本户供热期内"
                 why_en += "; but the window lies outside the account's supplied season"
             else:
-                why_zh += f"；问题持续 {approx(hours(length), 2)} 小时，未超过 24 小时，不退费"
+                why_zh += f"；问题持续 {show_hours(length)} 小时，未超过 {show_hours(trigger)} 小时，不退费"
                 why_en += (
-                    f"; unresolved {approx(hours(length), 2)} h, not more than "
-                    f"{hours(trigger)} h: no refund"
+                    f"; unresolved {show_hours(length)} h, not more than "
+                    f"{show_hours(trigger)} h: no refund"
                 )
             citation = trigger_cite
         effective_days = days if (triggered and rate != 0) else 0
         amount = (
             d * Fraction(rec.room_area_m2) / Fraction(ctx.area) * Fraction(rate) * effective_days
         )
-        lost_zh = f"（扣除停热 {approx(hours(lost), 2)} 小时）" if lost else ""
-        lost_en = f" (less {approx(hours(lost), 2)} h without heat)" if lost else ""
+        lost_zh = f"（扣除停热 {show_hours(lost)} 小时）" if lost else ""
+        lost_en = f" (less {show_hours(lost)} h without heat)" if lost else ""
         lines.append(
             Line.make(
                 "refund.temperature",
@@ -144,8 +144,8 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                     "standard_celsius": standard,
                     "celsius": rec.celsius if rec.celsius is not None else "",
                     "percentage": rate * 100,
-                    "hours": approx(hours(length), 2),
-                    "hours_without_heat": approx(hours(lost), 2),
+                    "hours": show_hours(length),
+                    "hours_without_heat": show_hours(lost),
                     "days": effective_days,
                     "daily_fee": d,
                     "divisor_N": ctx.n,

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..case import Case
+from ..caseio import parse_case
 from ..citations import Citation
 from ..context import make_context
 from ..errors import CaseError
@@ -51,9 +52,10 @@ class SubsidyStatement:
         }
 
 
-def subsidy(case: Case, params: Parameters | None = None) -> SubsidyStatement:
-    """Compute the hardship subsidy of a case that carries ``subsidy``."""
+def subsidy(case: Case | dict[str, Any], params: Parameters | None = None) -> SubsidyStatement:
+    """Compute the hardship subsidy of a case (a Case or a case mapping) that carries ``subsidy``."""
     params = params or Parameters.default()
+    case = parse_case(case)
     validate(case, params)
     sub = case.subsidy
     if sub is None:

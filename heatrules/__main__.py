@@ -1,0 +1,5 @@
+"""``python -m heatrules`` is the ``heatrules`` command."""
+
+from .cli import entry
+
+entry()

@@ -1,0 +1,119 @@
+"""The command line: exit codes, JSON output, clear errors on stderr (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from heatrules.cli import main
+
+from ..conftest import make_case
+
+GOOD = make_case(name="good", payments=[{"date": "2024-12-31", "amount": "2500.00"}])
+BAD = make_case(name="bad", account={"billing_area_m2": "abc"})
+
+
+def write(tmp_path: Path, name: str, data: object) -> str:
+    p = tmp_path / name
+    p.write_text(json.dumps(data), encoding="utf-8")
+    return str(p)
+
+
+def test_bill_json_one_object_per_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(tmp_path, "c.json", [GOOD, GOOD])
+    assert main(["bill", f, "--format", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2
+    assert set(rows[0]) >= {"name", "account_id", "season", "rules_version", "lines", "totals"}
+    line = rows[0]["lines"][0]
+    assert set(line) == {"code", "amount", "basis", "citation", "explain"}
+    assert set(line["citation"]) == {"document", "article", "text"}
+    assert rows[0]["totals"]["balance"] == "0.00"
+
+
+def test_bill_rejected_case_exit_2_others_still_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = write(tmp_path, "c.json", [BAD, GOOD])
+    assert main(["bill", f, "--format", "json"]) == 2
+    out = capsys.readouterr()
+    rows = [json.loads(line) for line in out.out.splitlines()]
+    assert rows[0]["name"] == "bad" and "billing_area_m2" in rows[0]["error"]
+    assert rows[1]["name"] == "good"
+    assert "billing_area_m2" in out.err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_bill_table(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    assert main(["bill", write(tmp_path, "c.json", GOOD), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert "2500.00" in out and ("余额" in out if lang == "zh" else "balance" in out)
+
+
+def test_check_reports_mismatches_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cases = [
+        {**GOOD, "expect": {"totals": {"balance": "0.00"}}},
+        {**GOOD, "name": "wrong", "expect": {"totals": {"charges": "1.00"}, "lines": {"refund.temperature": "0.00"}}},
+        {**BAD, "expect": {"error": "BILLING_AREA"}},
+        GOOD,
+    ]
+    assert main(["check", write(tmp_path, "c.json", cases)]) == 1
+    out = capsys.readouterr().out
+    assert "wrong" in out and "totals.charges" in out and "expected 1.00, got 2500.00" in out
+    assert "2 passed, 1 failed, 1 skipped" in out
+
+
+def test_check_unreadable_file_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "x.yaml"
+    p.write_text("a: [", encoding="utf-8")
+    assert main(["check", str(p)]) == 2
+    assert main(["check", str(tmp_path / "missing.yaml")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_rules_table_and_season_filter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--season", "2007-2008", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    prices = [r for r in data["parameters"] if r["name"] == "tariff.area.price.residential"]
+    assert [r["value"] for r in prices] == ["20.00"]
+    assert all(r["name"] != "tariff.metered.base_price.residential" for r in data["parameters"])
+    assert main(["rules"]) == 0
+    assert "PR-RES" in capsys.readouterr().out
+    assert main(["rules", "--season", "2024"]) == 2
+
+
+def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert "account" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_subsidy_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = make_case(account={"billing_area_m2": "60.00"}, subsidy={"household": "dibao", "central_heating": True})
+    assert main(["subsidy", write(tmp_path, "s.json", [case, GOOD]), "--format", "json"]) == 0
+    out = capsys.readouterr()
+    row = json.loads(out.out.splitlines()[0])
+    assert row["subsidy"] == "750.00" and row["household"] == "dibao" and row["basis"]
+    assert "skipped" in out.err
+
+
+def test_version_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    with pytest.raises(SystemExit) as e:
+        main(["bill"])
+    assert e.value.code == 2
+    assert main([]) == 2
+
+
+def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
+    p = tmp_path / "bad.yaml"
+    p.write_bytes(b"\xff\xfe garbage")
+    proc = subprocess.run(
+        [sys.executable, "-m", "heatrules", "bill", str(p)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "UTF-8" in proc.stderr

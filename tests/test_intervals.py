@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heatrules.intervals import Interval, covered, hours, union, whole_days_ceil, whole_days_floor
+
+T0 = datetime(2024, 12, 1)
+
+
+def iv(a: int, b: int) -> Interval:
+    return Interval(T0 + timedelta(hours=a), T0 + timedelta(hours=b))
+
+
+def test_touching_and_duplicate_intervals_merge() -> None:
+    assert union([iv(0, 10), iv(10, 20), iv(0, 10)]) == [iv(0, 20)]
+    assert union([iv(30, 40), iv(0, 5)]) == [iv(0, 5), iv(30, 40)]
+
+
+def test_clip_drops_what_lies_outside() -> None:
+    bounds = iv(0, 100)
+    assert iv(-10, 5).clip(bounds) == iv(0, 5)
+    assert iv(100, 110).clip(bounds) is None
+    assert iv(-5, 0).clip(bounds) is None
+
+
+def test_day_counting_boundaries() -> None:
+    day = timedelta(hours=24)
+    assert whole_days_floor(day) == 1
+    assert whole_days_floor(day - timedelta(seconds=1)) == 0
+    assert whole_days_ceil(day) == 1
+    assert whole_days_ceil(day + timedelta(seconds=1)) == 2
+    assert whole_days_ceil(timedelta(0)) == 0
+    assert hours(timedelta(hours=42, minutes=20)) * 3 == 127
+
+
+spans = st.lists(st.tuples(st.integers(0, 500), st.integers(1, 100)), max_size=8)
+
+
+@given(spans)
+def test_union_is_disjoint_sorted_and_covers_the_same_time(raw: list[tuple[int, int]]) -> None:
+    ivs = [iv(a, a + n) for a, n in raw]
+    merged = union(ivs)
+    for a, b in zip(merged, merged[1:], strict=False):
+        assert a.end < b.start
+    for x in ivs:
+        assert covered(x, merged) == x.length
+    total = sum((m.length for m in merged), timedelta(0))
+    assert total <= sum((x.length for x in ivs), timedelta(0))
