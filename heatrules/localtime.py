@@ -21,7 +21,7 @@ SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 _TS = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[T ](?P<h>\d{2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?P<f>\.\d{1,6})?)?"
-    r"(?P<tz>Z|[+-]\d{2}:?\d{2})?"
+    r"(?P<tz>Z|[+-]\d{2}(?::?\d{2})?)?"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -203,7 +203,7 @@ class Parameters:
             raise ParameterError(_describe(doc_file, exc)) from None
         documents = {k: Document(k, v.zh, v.en) for k, v in meta.documents.items()}
         params: dict[str, Parameter] = {}
-        for path in sorted(folder.glob("*.yaml")):
+        for path in sorted(folder.glob("*.yaml"), key=_file_order):
             if path.name == "documents.yaml":
                 continue
             raw = _read(path)
@@ -257,6 +257,15 @@ class Parameters:
 
     def document(self, key: str) -> Document:
         return self.documents[key]
+
+
+_ORDER = ("season", "tariffs", "refunds", "suspension", "late_payment", "waivers")
+
+
+def _file_order(path: Path) -> tuple[int, str]:
+    """Rule-book order for listing (season, tariffs, refunds, …), then any other file by name."""
+    stem = path.stem
+    return (_ORDER.index(stem) if stem in _ORDER else len(_ORDER), stem)
 
 
 def _read(path: Path) -> Any:
