@@ -24,21 +24,43 @@ from .applications import (
 )
 from .catalogue import CHECK_IDS, Catalogue, ServiceItem
 from .documents import DOCUMENTS, DocumentKind
+from .workorders import (
+    EVENTS,
+    FLOWS,
+    Event,
+    Flow,
+    HistoryEntry,
+    InvalidEvent,
+    Replay,
+    WorkOrder,
+    read_workorder,
+    replay,
+)
 
 __all__ = [
     "CHECK_IDS",
     "DOCUMENTS",
+    "EVENTS",
     "FACTS",
+    "FLOWS",
     "Application",
     "Catalogue",
     "Decision",
     "DocumentKind",
+    "Event",
     "Facts",
     "FailedCheck",
+    "Flow",
+    "HistoryEntry",
+    "InvalidEvent",
+    "Replay",
     "ServiceItem",
+    "WorkOrder",
     "check_application",
     "check_applications",
     "parse_application",
     "parse_applications",
     "read_applications",
+    "read_workorder",
+    "replay",
 ]

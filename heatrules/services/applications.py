@@ -80,9 +80,7 @@ class Application(Strict):
     documents: Annotated[list[DocCode], BeforeValidator(_empty_if_absent)] = Field(
         default_factory=list
     )
-    facts: Annotated[Facts, BeforeValidator(_no_facts_if_absent)] = Field(
-        default_factory=Facts
-    )
+    facts: Annotated[Facts, BeforeValidator(_no_facts_if_absent)] = Field(default_factory=Facts)
 
 
 @dataclass(frozen=True)
@@ -241,8 +239,7 @@ def _city_office_approved(ctx: _Ctx) -> _Failure:
         return None
     return (
         "未经市老干部局审批合格（经市供热办申报），不予减免",
-        "not approved by the retired-cadre bureau (through the city heating office); "
-        "no waiver",
+        "not approved by the retired-cadre bureau (through the city heating office); no waiver",
     )
 
 
@@ -282,7 +279,9 @@ def _measurement_time_of_day(ctx: _Ctx) -> _Failure:
         return None
     window = f"{earliest:%H:%M}-{latest:%H:%M}"
     return (
-        "测温时间不符合测温办法（" + window + "）："
+        "测温时间不符合测温办法（"
+        + window
+        + "）："
         + "、".join(f"{name} {_stamp(t)}" for name, t in outside),
         f"outside the measuring hours {window}: "
         + ", ".join(f"{name} {_stamp(t)}" for name, t in outside),
@@ -364,9 +363,7 @@ def _citation(check: str, ctx: _Ctx) -> Citation:
 
 
 # ---------------------------------------------------------------------- the API
-def parse_application(
-    data: Any, catalogue: Catalogue | None = None, path: str = ""
-) -> Application:
+def parse_application(data: Any, catalogue: Catalogue | None = None, path: str = "") -> Application:
     """Validate one application mapping: structure, types, item and the fields it needs.
 
     Errors are a :class:`~heatrules.errors.CaseError` naming each field by its path under
@@ -389,7 +386,7 @@ def parse_application(
     if not item.is_application:
         raise CaseError.single(
             f"{prefix}item",
-            f"item {item.id} ({item.name.zh}) is a hotline work order, not an application; "
+            f"{item.id} ({item.name.zh}) is a hotline work order, not an application; "
             "replay it with `heatrules workorder`",
         )
     problems = [
