@@ -244,7 +244,10 @@ class Catalogue:
         try:
             model = _CatalogueModel.model_validate(raw)
         except ValidationError as exc:
-            parts = [f"{format_loc(e['loc'])}: {e['msg']}" for e in exc.errors()]
+            parts = [
+                f"{format_loc(e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
+            ]
             raise ParameterError(f"{path.name}: " + "; ".join(parts)) from None
         problems = _consistency(model, params or Parameters.default())
         if problems:
