@@ -17,6 +17,7 @@ parameter data (the 30 September deadline is ``suspension.apply_by``, the measur
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -405,7 +406,7 @@ def _application_error(exc: ValidationError, path: str) -> CaseError:
     problems = []
     for where, msg in err.problems:
         if msg.startswith("unknown key (not in the case format"):
-            if ".facts." in f".{where}":
+            if re.search(r"(^|\.)facts\.[^.\[]+$", where):
                 msg = f"unknown fact (facts are: {', '.join(FACTS)})"
             else:
                 msg = "unknown key (not in the application format; check the spelling)"
