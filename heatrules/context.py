@@ -8,16 +8,18 @@ daily fee d, the days connected (mid-season connection), the cut-off days and th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from .case import Case
+from .case import Case, Waiver
 from .citations import Citation
 from .intervals import Interval
 from .localtime import midnight
+from .money import to_fen
 from .params import Parameters
+from .policy import Policy
 from .season import Season, SeasonPeriod
 
 
@@ -38,6 +40,8 @@ class Context:
     connected_on: date | None
     """The connection date when it falls inside the season (after its first day), else None."""
     cutoff_from: date | None
+    policy: Policy = field(default_factory=Policy)
+    """How the rules are read (the legal reading unless an audit asks for an alternative)."""
 
     @property
     def n(self) -> int:
@@ -86,11 +90,33 @@ class Context:
         return price
 
     @property
+    def divisor(self) -> int:
+        """What the daily fee divides by: N, or the policy's fixed or supplied-days season."""
+        if self.policy.divisor == "fixed_120":
+            return self.policy.fixed_season_days
+        if self.policy.divisor == "supplied_days":
+            return self.supplied_days
+        return self.n
+
+    @property
     def daily_fee(self) -> Fraction:
-        """d = F / N for area billing; base price × area / N for metered accounts [decision]."""
-        if self.metered:
-            return Fraction(self.base_price) * Fraction(self.area) / self.n
-        return self.area_fee / self.n
+        """d = F / N for area billing; base price × area / N for metered accounts [decision].
+
+        Exact (rules.md §2) unless the policy rounds it to the fen first.
+        """
+        fee = Fraction(self.base_price) * Fraction(self.area) if self.metered else self.area_fee
+        d = fee / self.divisor
+        return Fraction(to_fen(d)) if self.policy.daily_fee_rounded_first else d
+
+    @property
+    def waiver(self) -> Waiver | None:
+        """The account's waiver as the policy reads it (as given, left out, or one added)."""
+        if self.policy.waiver == "missing":
+            return None
+        if self.policy.waiver == "extra_with_children" and self.case.waiver is None:
+            if self.residential:
+                return Waiver(kind="cadre_widow", has_children=True)
+        return self.case.waiver
 
     @property
     def due_date(self) -> date:
@@ -110,7 +136,7 @@ class Context:
         return day - timedelta(days=1)
 
 
-def make_context(case: Case, params: Parameters) -> Context:
+def make_context(case: Case, params: Parameters, policy: Policy | None = None) -> Context:
     """Build the context of a case that :func:`heatrules.validate.validate` accepted."""
     season = case.season
     period = params.period(season)
@@ -134,4 +160,5 @@ def make_context(case: Case, params: Parameters) -> Context:
         area_price_citation=pv.citation,
         connected_on=connected,
         cutoff_from=case.cutoff_from,
+        policy=policy or Policy(),
     )

@@ -16,6 +16,7 @@ from .fees.late_payment import late_payment_fee
 from .lines import Bill, Line, Note
 from .params import Parameters
 from .payments import payment_lines
+from .policy import Policy
 from .refunds.no_heat import no_heat_refunds
 from .refunds.temperature import temperature_refunds
 from .tariffs.area import area_tariff
@@ -25,17 +26,23 @@ from .validate import validate
 from .waivers.cadre_widow import cadre_widow_waiver
 
 
-def bill(case: Case | dict[str, Any], params: Parameters | None = None) -> Bill:
+def bill(
+    case: Case | dict[str, Any],
+    params: Parameters | None = None,
+    policy: Policy | None = None,
+) -> Bill:
     """Compute one account's bill for one season.
 
     ``case`` is a :class:`~heatrules.case.Case` or a mapping in the case-file format;
-    ``params`` defaults to the packaged parameter data. Raises
+    ``params`` defaults to the packaged parameter data; ``policy`` to the legal reading
+    (:class:`~heatrules.policy.Policy` — an audit passes alternative readings). Raises
     :class:`~heatrules.errors.CaseError` (naming the field) on bad input.
     """
-    params = params or Parameters.default()
+    policy = policy or Policy()
+    params = policy.parameters(params or Parameters.default())
     case = parse_case(case)
     validate(case, params)
-    ctx = make_context(case, params)
+    ctx = make_context(case, params, policy)
     lines: list[Line] = []
     if ctx.suspension is not None:
         lines += suspension_compensation(ctx)

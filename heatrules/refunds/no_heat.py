@@ -43,16 +43,17 @@ def cause_intervals(ctx: Context) -> list[tuple[Interval, str]]:
     supplied = ctx.supplied
     if supplied is None:
         return []
+    read = ctx.policy.cause  # the cause as read (the recorded one unless an audit swaps it)
     raw: list[tuple[Interval, str]] = [
-        (Interval(nh.start, nh.end), nh.cause) for nh in ctx.case.no_heat
+        (Interval(nh.start, nh.end), read(nh.cause)) for nh in ctx.case.no_heat
     ]
     supply = ctx.case.supply
     period = ctx.period
     if supply is not None:
         if supply.started_at is not None and supply.started_at > period.start:
-            raw.append((Interval(period.start, supply.started_at), "supplier"))
+            raw.append((Interval(period.start, supply.started_at), read("supplier")))
         if supply.stopped_at is not None and supply.stopped_at < period.end:
-            raw.append((Interval(supply.stopped_at, period.end), "supplier"))
+            raw.append((Interval(supply.stopped_at, period.end), read("supplier")))
     clipped = []
     for iv, cause in raw:
         c = iv.clip(supplied)
@@ -62,8 +63,18 @@ def cause_intervals(ctx: Context) -> list[tuple[Interval, str]]:
 
 
 def outages(ctx: Context) -> list[Outage]:
-    """The continuous outages of the supplied season, with supplier and other hours."""
+    """The continuous outages of the supplied season, with supplier and other hours.
+
+    Under ``policy.overlap_double_counted`` every interval is an outage of its own (hours
+    summed, not united).
+    """
     intervals = cause_intervals(ctx)
+    if ctx.policy.overlap_double_counted:
+        zero = timedelta(0)
+        return [
+            Outage(iv, iv.length, zero) if cause == "supplier" else Outage(iv, zero, iv.length)
+            for iv, cause in sorted(intervals)
+        ]
     supplier_union = union(iv for iv, cause in intervals if cause == "supplier")
     result = []
     for iv in union(iv for iv, _ in intervals):
@@ -95,6 +106,7 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
     sup_rule = params.in_force("refund.supplier.part_day", season)
     oth_mult = params.in_force("refund.other.multiplier", season)
     oth_rule = params.in_force("refund.other.part_day", season)
+    sup_part, oth_part = ctx.policy.part_day(sup_rule.value), ctx.policy.part_day(oth_rule.value)
     reg23 = params.citation("refund.continuous_stop", season)
     d = ctx.daily_fee
     lines: list[Line] = []
@@ -102,9 +114,9 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
         span_zh = f"{out.interval.start:%Y-%m-%d %H:%M} 至 {out.interval.end:%Y-%m-%d %H:%M}"
         span_en = f"{out.interval.start:%Y-%m-%d %H:%M} to {out.interval.end:%Y-%m-%d %H:%M}"
         if out.supplier > timedelta(0):
-            days = _days(out.supplier, sup_rule.value, day)
+            days = _days(out.supplier, sup_part, day)
             mult = sup_mult.value
-            part_zh, part_en = _part_day(sup_rule.value, day)
+            part_zh, part_en = _part_day(sup_part, day)
             lines.append(
                 Line.make(
                     "refund.supplier_outage",
@@ -114,7 +126,7 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
                         "days": days,
                         "multiplier": mult,
                         "daily_fee": d,
-                        "divisor_N": ctx.n,
+                        "divisor_N": ctx.divisor,
                     },
                     sup_mult.citation.join(reg23),
                     f"因供热单位原因未供热（{span_zh}）{_hours(out.supplier)} 小时，{part_zh}，"
@@ -125,9 +137,9 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
                 )
             )
         if out.other > timedelta(0):
-            days = _days(out.other, oth_rule.value, day)
+            days = _days(out.other, oth_part, day)
             mult = oth_mult.value
-            part_zh, part_en = _part_day(oth_rule.value, day)
+            part_zh, part_en = _part_day(oth_part, day)
             lines.append(
                 Line.make(
                     "refund.facility_outage",
@@ -137,7 +149,7 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
                         "days": days,
                         "multiplier": mult,
                         "daily_fee": d,
-                        "divisor_N": ctx.n,
+                        "divisor_N": ctx.divisor,
                     },
                     oth_mult.citation,
                     f"供热设施故障或外部原因停热（{span_zh}）{_hours(out.other)} 小时，{part_zh}，"

@@ -19,7 +19,14 @@ from fractions import Fraction
 from ..case import TemperatureRecord
 from ..citations import Citation
 from ..context import Context
-from ..intervals import Interval, covered, show_hours, union, whole_days_floor
+from ..intervals import (
+    Interval,
+    covered,
+    show_hours,
+    union,
+    whole_days_ceil,
+    whole_days_floor,
+)
 from ..lines import Line
 from ..money import pct
 from ..params import Band
@@ -39,13 +46,18 @@ _FAULT_EN = {
 }
 
 
-def band_rate(shortfall: Decimal, bands: tuple[Band, ...]) -> Decimal:
-    """The refund rate for a shortfall below the standard (0 when the room complies)."""
+def band_rate(shortfall: Decimal, bands: tuple[Band, ...], shift: int = 0) -> Decimal:
+    """The refund rate for a shortfall below the standard (0 when the room complies).
+
+    ``shift`` (a policy's ``band_shift``) reads the band ``shift`` places higher or lower:
+    clamped at the top, and below the first band nothing is refunded.
+    """
     if shortfall <= 0:
         return Decimal(0)
-    for band in bands:
+    for i, band in enumerate(bands):
         if shortfall > band.above and (band.upto is None or shortfall <= band.upto):
-            return band.rate
+            j = min(i + shift, len(bands) - 1)
+            return bands[j].rate if j >= 0 else Decimal(0)
     return Decimal(0)  # pragma: no cover - validated bands cover (0, ∞)
 
 
@@ -90,7 +102,8 @@ def temperature_refunds(ctx: Context) -> list[Line]:
         window = raw_window.clip(supplied)
         length = window.length if window else timedelta(0)
         lost = covered(window, outage_union) if window else timedelta(0)
-        days = whole_days_floor(length - lost, day)
+        count = whole_days_ceil if ctx.policy.part_day_flipped else whole_days_floor
+        days = count(length - lost, day)
         citation: Citation = bands_pv.citation
         if rec.user_fault is not None:
             rate = Decimal(0)
@@ -105,7 +118,7 @@ def temperature_refunds(ctx: Context) -> list[Line]:
         else:
             assert rec.celsius is not None
             shortfall = standard - rec.celsius
-            rate = band_rate(shortfall, bands)
+            rate = band_rate(shortfall, bands, ctx.policy.band_shift)
             if rate == 0:
                 why_zh = f"实测 {rec.celsius}℃ 不低于标准 {standard}℃"
                 why_en = f"measured {rec.celsius} C is not below the standard {standard} C"
@@ -148,7 +161,7 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                     "hours_without_heat": show_hours(lost),
                     "days": effective_days,
                     "daily_fee": d,
-                    "divisor_N": ctx.n,
+                    "divisor_N": ctx.divisor,
                 },
                 citation,
                 f"{rec.room}（{rec.room_area_m2} m²）：{why_zh}；"

@@ -19,7 +19,7 @@ from ..money import ZERO
 
 def widow_amount(ctx: Context) -> tuple[Decimal | None, object]:
     """(amount with children or None for the whole fee, the parameter value in force)."""
-    waiver = ctx.case.waiver
+    waiver = ctx.waiver
     assert waiver is not None
     if waiver.has_children:
         pv = ctx.params.in_force("waiver.cadre_widow.with_children", ctx.season)
@@ -30,7 +30,7 @@ def widow_amount(ctx: Context) -> tuple[Decimal | None, object]:
 
 def cadre_widow_waiver(ctx: Context, lines: list[Line]) -> list[Line]:
     """The ``waiver.cadre_widow`` line, applied to what remains of the heating fee."""
-    waiver = ctx.case.waiver
+    waiver = ctx.waiver
     if waiver is None:
         return []
     amount, pv = widow_amount(ctx)
@@ -85,7 +85,7 @@ def cadre_widow_waiver(ctx: Context, lines: list[Line]) -> list[Line]:
 
 def widow_known_at_due(ctx: Context, fee_at_due: Decimal) -> Decimal:
     """The waiver as known at the due date: with children min(amount, fee), else the whole fee."""
-    if ctx.case.waiver is None or ctx.suspension is not None:
+    if ctx.waiver is None or ctx.suspension is not None:
         return ZERO
     amount, _ = widow_amount(ctx)
     return fee_at_due if amount is None else min(amount, fee_at_due)
