@@ -1,0 +1,244 @@
+"""Readers: CSV, Parquet and DataFrames → one frame of text cells per table, with line numbers.
+
+``../shared/spec/batch-tables.md``: CSV is read with every column as text (never inferred, so
+ids keep their leading zeros and no number goes through a float), UTF-8 with or without BOM,
+or GBK / GB18030 for files saved by Chinese Excel; undecodable bytes are an error naming the
+file and line. Parquet text columns are strings; numbers may be decimal, integer or string
+columns — a float column is rejected (the file is unusable, exit 2). DataFrame input (polars,
+or pandas through pyarrow) is treated like Parquet.
+
+Every frame gets a ``__line`` column: the physical line of the row in a CSV file (the header is
+line 1; quoted cells spanning lines are counted), or the 1-based data row for Parquet and
+DataFrames. Missing optional columns are added as empty (absent) cells.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .schema import TABLES, Table
+
+LINE = "__line"
+ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+class BatchInputError(Exception):
+    """An input that cannot be used at all (exit code 2): missing file, bad header, bad bytes."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """One input table as text cells: the spec columns plus ``__line``."""
+
+    name: str
+    source: str
+    frame: pl.DataFrame
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+def _check_header(table: Table, names: list[str], source: str, ignore_extra: bool) -> list[str]:
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise BatchInputError(f"{source}: column {n!r} appears twice in the header")
+        seen.add(n)
+    unknown = [n for n in names if n not in table.names]
+    if unknown and not ignore_extra:
+        raise BatchInputError(
+            f"{source}: unknown column(s) {', '.join(map(repr, unknown))} in table "
+            f"{table.name} (known: {', '.join(table.names)}; use --ignore-extra-columns to "
+            "skip them)"
+        )
+    missing = [n for n in table.required_header if n not in seen]
+    if missing:
+        raise BatchInputError(
+            f"{source}: required column(s) {', '.join(map(repr, missing))} missing from "
+            f"table {table.name}"
+        )
+    if table.name == "no_heat" and "account_id" not in seen and "station_id" not in seen:
+        raise BatchInputError(f"{source}: table no_heat needs an account_id or station_id column")
+    return [n for n in names if n in table.names]
+
+
+def _complete(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add absent optional columns as nulls and order the columns as in the spec."""
+    add = [pl.lit(None, dtype=pl.String).alias(c) for c in table.names if c not in frame.columns]
+    if add:
+        frame = frame.with_columns(add)
+    return frame.select([*table.names, LINE])
+
+
+def _decode(data: bytes, encoding: str, source: str) -> bytes:
+    """Return UTF-8 bytes without BOM; undecodable bytes name the file and line."""
+    enc = encoding.lower().replace("_", "-")
+    if enc in ("utf8", "utf-8", "utf-8-sig"):
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise BatchInputError(
+                f"{source}: line {line}: bytes that are not UTF-8 "
+                f"({data[exc.start : exc.end]!r}); give --encoding gbk or gb18030 for files "
+                "saved by Chinese Excel"
+            ) from None
+        return data
+    if enc not in ("gbk", "gb18030"):
+        raise BatchInputError(f"unsupported encoding {encoding!r} (utf-8, gbk or gb18030)")
+    try:
+        text = data.decode(enc)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise BatchInputError(
+            f"{source}: line {line}: bytes that are not {enc.upper()} ({data[exc.start : exc.end]!r})"
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.encode("utf-8")
+
+
+def read_csv(
+    name: str, path: str | Path, *, encoding: str = "utf-8", ignore_extra: bool = False
+) -> RawTable:
+    """Read one CSV table (every cell as text)."""
+    table = TABLES[name]
+    source = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BatchInputError(f"{source}: cannot be read: {exc.strerror or exc}") from None
+    data = _decode(data, encoding, source)
+    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    header = next(csv.reader([first]), [])
+    if not header or header == [""]:
+        raise BatchInputError(f"{source}: empty file (no header row)")
+    keep = _check_header(table, header, source, ignore_extra)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            infer_schema=False,
+            columns=keep,
+        )
+    except Exception as exc:  # polars raises ComputeError, NoDataError, …
+        raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
+    n = frame.height
+    line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
+    if b'"' in data and keep:
+        # a quoted cell may span lines: count its newlines into the following rows' numbers
+        extra = pl.sum_horizontal(
+            [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in keep]
+        )
+        line = line + extra.cum_sum().shift(1, fill_value=0)
+    frame = frame.with_columns(line.alias(LINE))
+    # a blank line reads as a row of empty cells: it is not a row
+    frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in keep]))
+    return RawTable(name, source, _complete(table, frame))
+
+
+def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:
+    """Turn a typed (Parquet-like) frame into text cells; float columns are unusable."""
+    exprs = []
+    for c in frame.columns:
+        dt = frame.schema[c]
+        col = pl.col(c)
+        if dt.is_float():
+            raise BatchInputError(
+                f"{source}: column {c!r} of table {table.name} is a float column ({dt}); "
+                "floats are never accepted — write numbers as decimal, integer or text"
+            )
+        if dt == pl.String:
+            # an empty cell is absent, as in CSV
+            exprs.append(pl.when(col == "").then(None).otherwise(col).alias(c))
+        elif dt == pl.Boolean:
+            exprs.append(pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false")).alias(c))
+        elif dt.is_integer() or isinstance(dt, pl.Decimal):
+            exprs.append(col.cast(pl.String).alias(c))
+        elif dt == pl.Date:
+            exprs.append(col.dt.to_string("%Y-%m-%d").alias(c))
+        elif isinstance(dt, pl.Datetime):
+            if dt.time_zone is not None:
+                col = col.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+                exprs.append((col.dt.to_string("%Y-%m-%dT%H:%M:%S%.f") + "Z").alias(c))
+            else:
+                exprs.append(col.dt.to_string("%Y-%m-%dT%H:%M:%S%.f").alias(c))
+        elif dt == pl.Null:
+            exprs.append(col.cast(pl.String).alias(c))
+        else:
+            raise BatchInputError(
+                f"{source}: column {c!r} of table {table.name} has type {dt}, which is not "
+                "text, a number, a boolean, a date or a timestamp"
+            )
+    out = frame.select(exprs) if exprs else pl.DataFrame()
+    return out.with_columns(pl.int_range(1, frame.height + 1, dtype=pl.Int64).alias(LINE))
+
+
+def read_frame(
+    name: str, frame: Any, *, source: str | None = None, ignore_extra: bool = False
+) -> RawTable:
+    """A polars or pandas DataFrame (or a pyarrow Table) as a batch table."""
+    table = TABLES[name]
+    src = source or f"<{name} DataFrame>"
+    if isinstance(frame, pl.DataFrame):
+        df = frame
+    else:
+        try:
+            import pyarrow as pa  # type: ignore[import-untyped]
+
+            if isinstance(frame, pa.Table):
+                df = pl.DataFrame(pl.from_arrow(frame))
+            else:
+                df = pl.from_pandas(frame)
+        except (ImportError, TypeError, ValueError) as exc:
+            raise BatchInputError(f"{src}: not a DataFrame or Arrow table: {exc}") from None
+    keep = _check_header(table, list(df.columns), src, ignore_extra)
+    df = _text_frame(table, df.select(keep), src)
+    return RawTable(name, src, _complete(table, df))
+
+
+def read_parquet(name: str, path: str | Path, *, ignore_extra: bool = False) -> RawTable:
+    """Read one Parquet table through pyarrow (float columns make the file unusable)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    source = str(path)
+    try:
+        arrow = pq.read_table(str(path))
+    except (OSError, ValueError) as exc:
+        raise BatchInputError(f"{source}: cannot be read as Parquet: {exc}") from None
+    return read_frame(
+        name, pl.DataFrame(pl.from_arrow(arrow)), source=source, ignore_extra=ignore_extra
+    )
+
+
+def read_table(
+    name: str, src: Any, *, encoding: str = "utf-8", ignore_extra: bool = False
+) -> RawTable:
+    """Read ``src`` — a path (``.csv``/``.parquet``) or a DataFrame — as table ``name``."""
+    if isinstance(src, (str, Path)):
+        path = Path(src)
+        if not path.exists():
+            raise BatchInputError(f"{path}: no such file ({name} table)")
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return read_parquet(name, path, ignore_extra=ignore_extra)
+        return read_csv(name, path, encoding=encoding, ignore_extra=ignore_extra)
+    return read_frame(name, src, ignore_extra=ignore_extra)
+
+
+def empty_table(name: str) -> RawTable:
+    """An absent optional table: no rows."""
+    table = TABLES[name]
+    frame = pl.DataFrame(
+        {c: pl.Series(c, [], dtype=pl.String) for c in table.names}
+        | {LINE: pl.Series(LINE, [], dtype=pl.Int64)}
+    )
+    return RawTable(name, "", frame)
