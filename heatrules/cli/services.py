@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         ),
     )
     _view_options(p, argparse.SUPPRESS, default_values=True)
-    actions = p.add_subparsers(dest="action", metavar="ACTION", parser_class=type(p))
+    actions = p.add_subparsers(dest="action", metavar="[list | show ID]", parser_class=type(p))
     lp = actions.add_parser("list", help="list every item (the default)")
     _view_options(lp, argparse.SUPPRESS)
     sp = actions.add_parser("show", help="show one item, e.g. `show 2.1`")
@@ -59,6 +59,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "application, or {applications: [...]}). Exit 0 when all are accepted, 1 when any "
             "is refused, 2 on bad input."
         ),
+        epilog=(
+            "Example: heatrules apply examples/services/applications.yaml --format json. "
+            "The format, the document codes and the check ids: docs/services/index.md."
+        ),
     )
     a.add_argument("path", metavar="FILE", help="applications file (.yaml/.yml/.json/.jsonl)")
     _view_options(a, None, default_values=True)
@@ -72,6 +76,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Replay the events of the work order in FILE (JSON or YAML: item, order_id, "
             "events). Exit 0 when every event is valid, 1 at the first invalid event, 2 on "
             "bad input."
+        ),
+        epilog=(
+            "Example: heatrules workorder examples/services/workorder-7.1.yaml. "
+            "The events and the flows of 7.1-7.10: docs/services/hotline.md."
         ),
     )
     w.add_argument("path", metavar="FILE", help="work-order file (.yaml/.yml/.json)")
