@@ -28,7 +28,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from ..case import Category, SeasonField, Strict, TemperatureRecord
-from ..caseio import errors_from_validation
+from ..caseio import errors_from_validation, format_loc
 from ..citations import Citation
 from ..errors import CaseError
 from ..fields import Flag, LocalDate, Money, Text
@@ -364,13 +364,16 @@ def _citation(check: str, ctx: _Ctx) -> Citation:
 
 
 # ---------------------------------------------------------------------- the API
-def parse_application(data: Any, catalogue: Catalogue | None = None, path: str = "") -> Application:
+def parse_application(
+    data: Any, catalogue: Catalogue | None = None, loc: tuple[int | str, ...] = ()
+) -> Application:
     """Validate one application mapping: structure, types, item and the fields it needs.
 
     Errors are a :class:`~heatrules.errors.CaseError` naming each field by its path under
-    ``path`` (e.g. ``applications[2].documents[1]: unknown document code 'id_crad'``).
+    ``loc`` (e.g. ``applications[2].documents[1]: unknown document code 'id_crad'``).
     """
     catalogue = catalogue or Catalogue.default()
+    path = format_loc(loc)
     prefix = f"{path}." if path else ""
     if isinstance(data, Application):
         app = data
@@ -382,7 +385,7 @@ def parse_application(data: Any, catalogue: Catalogue | None = None, path: str =
         try:
             app = Application.model_validate(dict(data))
         except ValidationError as exc:
-            raise _application_error(exc, path) from None
+            raise _application_error(exc, loc) from None
     item = catalogue.item(app.item, f"{prefix}item")
     if not item.is_application:
         raise CaseError.single(
@@ -400,9 +403,8 @@ def parse_application(data: Any, catalogue: Catalogue | None = None, path: str =
     return app
 
 
-def _application_error(exc: ValidationError, path: str) -> CaseError:
-    prefix: tuple[int | str, ...] = tuple(p for p in _split_path(path))
-    err = errors_from_validation(exc, prefix)
+def _application_error(exc: ValidationError, loc: tuple[int | str, ...]) -> CaseError:
+    err = errors_from_validation(exc, loc)
     problems = []
     for where, msg in err.problems:
         if msg.startswith("unknown key (not in the case format"):
@@ -412,16 +414,6 @@ def _application_error(exc: ValidationError, path: str) -> CaseError:
                 msg = "unknown key (not in the application format; check the spelling)"
         problems.append((where, msg))
     return CaseError(problems)
-
-
-def _split_path(path: str) -> list[int | str]:
-    """``applications[2]`` -> ``['applications', 2]`` (for errors_from_validation's prefix)."""
-    out: list[int | str] = []
-    for part in path.replace("]", "").split("["):
-        for name in part.split("."):
-            if name:
-                out.append(int(name) if name.isdigit() else name)
-    return out
 
 
 def check_application(
@@ -474,7 +466,7 @@ def parse_applications(
     problems: list[tuple[str, str]] = []
     for i, raw in enumerate(data):
         try:
-            apps.append(parse_application(raw, catalogue, f"applications[{i}]"))
+            apps.append(parse_application(raw, catalogue, ("applications", i)))
         except CaseError as exc:
             problems += [(f"{where}{p}", m) for p, m in exc.problems]
     if problems:
