@@ -354,8 +354,8 @@ class WorkOrder:
         the previous event's (equal is allowed).
         """
         index = self.offered
+        ev = parse_event(event, f"events[{index}]")  # malformed: CaseError, nothing offered
         self.offered += 1
-        ev = parse_event(event, f"events[{index}]")
         allowed = self.allowed()
 
         def invalid(reason: str) -> InvalidEvent:
