@@ -20,12 +20,13 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import CaseError
 from ..params import Parameters
 from ..services.applications import Decision, check_application, read_applications
 from ..services.catalogue import Catalogue, ServiceItem
 from ..services.documents import DOCUMENTS
 from ..services.workorders import FLOWS, Replay, format_timestamp, read_workorder
-from .common import out_console, print_json_line
+from .common import err_console, out_console, print_json_line
 from .options import add_params_option, params_from
 
 _FORMAT = ("table", "json")
@@ -167,7 +168,7 @@ def _show_item(catalogue: Catalogue, item: ServiceItem, lang: str) -> None:
     zh = lang == "zh"
     group = catalogue.groups[item.group]
     table = Table(
-        title=f"{item.id} {item.name.get(lang)}",
+        title=escape(f"{item.id} {item.name.get(lang)}"),
         show_header=False,
         show_lines=True,
     )
@@ -247,10 +248,22 @@ def _documents_text(item: ServiceItem, lang: str) -> str:
 
 
 # ---------------------------------------------------------------------- apply
+def _bad_input(exc: CaseError) -> int:
+    """Print each problem of a bad input file on its own line; exit code 2."""
+    for where, message in exc.problems:
+        err_console().print(
+            Text.assemble(("error: ", "bold red"), f"{where}: {message}" if where else message)
+        )
+    return 2
+
+
 def run_apply(args: argparse.Namespace) -> int:
     params = params_from(args)
     catalogue = Catalogue.default()
-    applications = read_applications(args.path, catalogue)
+    try:
+        applications = read_applications(args.path, catalogue)
+    except CaseError as exc:
+        return _bad_input(exc)
     decisions = [check_application(a, catalogue, params) for a in applications]
     if args.format == "json":
         for d in decisions:
@@ -291,7 +304,10 @@ def _decisions_table(catalogue: Catalogue, decisions: list[Decision], lang: str)
 
 # ---------------------------------------------------------------------- workorder
 def run_workorder(args: argparse.Namespace) -> int:
-    result = read_workorder(args.path)
+    try:
+        result = read_workorder(args.path)
+    except CaseError as exc:
+        return _bad_input(exc)
     if args.format == "json":
         print_json_line(result.to_dict())
     else:
@@ -303,7 +319,7 @@ def _workorder_table(result: Replay, lang: str) -> None:
     zh = lang == "zh"
     order = result.order
     table = Table(
-        title=f"{order.item} {order.name.get(lang)} · {order.order_id}",
+        title=escape(f"{order.item} {order.name.get(lang)} · {order.order_id}"),
         caption=None,
     )
     table.add_column("#", justify="right", no_wrap=True)
@@ -320,7 +336,7 @@ def _workorder_table(result: Replay, lang: str) -> None:
     console.print(table)
     if result.error is not None:
         e = result.error
-        console.print(Text.assemble(("无效事件 " if zh else "invalid ", "bold red"), str(e)))
+        console.print(Text.assemble(("无效：" if zh else "invalid ", "bold red"), str(e)))
         return
     console.print(("最终状态：" if zh else "final state: ") + order.state, highlight=False)
     if order.measurement is not None:

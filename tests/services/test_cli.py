@@ -282,3 +282,35 @@ def test_workorder_unknown_event_is_invalid_not_bad_input(
     assert code == 1
     (data,) = json_lines(out)
     assert data["error"]["event"] == "dispatched" and data["error"]["allowed"] == ["dispatch"]
+
+
+def test_every_bad_input_problem_on_its_own_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "- {item: 2.1, season: 2025-2026, applied_on: 2025-9-18, documents: [id_crad]}\n"
+        "- {item: 7.10}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "apply", str(path))
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 3
+    assert lines[0].endswith("applications[0].applied_on: '2025-9-18' is not an ISO calendar date YYYY-MM-DD")
+    assert "applications[0].documents[0]: unknown document code 'id_crad'" in lines[1]
+    assert "applications[1].item: 7.10" in lines[2]
+
+
+def test_brackets_in_an_order_id_are_printed_as_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "order.yaml"
+    path.write_text(
+        'item: "7.10"\norder_id: "WO-[bold]1"\n'
+        'events: [{at: "2025-12-03T08:00", event: receive}, {at: "2025-12-03T08:01", event: answer}]\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "workorder", str(path))
+    assert code == 0
+    assert "WO-[bold]1" in out and "answered" in out
