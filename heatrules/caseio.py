@@ -33,7 +33,7 @@ class RawCase:
     def name(self) -> str:
         if isinstance(self.data, dict) and isinstance(self.data.get("name"), str):
             return str(self.data["name"])
-        return f"{self.source}#{self.index + 1}"
+        return f"case {self.index + 1}"
 
 
 def format_loc(loc: Iterable[int | str]) -> str:
@@ -84,6 +84,13 @@ def parse_case(data: Any) -> Case:
         return data
     if not isinstance(data, dict):
         raise CaseError.single("", f"a case must be a mapping, got {type(data).__name__}")
+    if "item" in data and "account" not in data:
+        hint = "heatrules workorder" if "events" in data else "heatrules apply"
+        raise CaseError.single(
+            "item",
+            f"this is a duty-catalogue {'work order' if 'events' in data else 'application'}, "
+            f"not a billing case: use `{hint}`",
+        )
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
