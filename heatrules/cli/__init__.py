@@ -29,6 +29,8 @@ COMMANDS = (
     "rules",
     "schema",
     "services",
+    "batch",
+    "audit",
 )
 
 

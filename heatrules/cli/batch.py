@@ -1,0 +1,212 @@
+"""``heatrules batch``: bill a whole city from tables (CSV or Parquet) in one run.
+
+The tables and outputs are those of ``../shared/spec/batch-tables.md``. Exit 0 when the run
+completed (rejects, if any, are in ``rejects.csv``); 1 when more rows were rejected than
+``--max-rejects`` allows (``rejects.csv`` and ``summary.json`` are written, the bills are not);
+2 when an input is unusable (missing file, missing or unknown column, undecodable bytes,
+a float column in Parquet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ..batch.api import bills_output, lines_output, summarise
+from ..batch.explain import citation_table
+from ..batch.kernel import run as run_kernel
+from ..batch.output import write_rejects, write_summary, write_table
+from ..batch.readers import ENCODINGS, BatchInputError, RawTable, empty_table, read_table
+from ..batch.validate import validate_tables
+from .common import err_console
+from .options import add_params_option, params_from
+
+EXAMPLE = """\
+example (the files are in examples/batch/ of the source tree):
+  heatrules batch --accounts accounts.csv --no-heat no_heat.csv \\
+      --temperature temperature.csv --payments payments.csv --out out/ --lines
+
+accounts.csv
+  account_id,season,category,billing_area_m2,station_id,as_of
+  0010023,2024-2025,residential,100.00,ST01,2025-03-31
+no_heat.csv
+  season,account_id,station_id,start,end,cause
+  2024-2025,,ST01,2024-12-01T08:00,2024-12-03T10:00,facility
+temperature.csv
+  season,account_id,room,room_area_m2,measured_at,celsius,restored_at
+  2024-2025,0010023,bedroom,15.20,2024-12-10T10:00,15.5,2024-12-14T11:00
+payments.csv
+  season,account_id,date,amount
+  2024-2025,0010023,2025-01-03,2500.00
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="bill every account of CSV or Parquet tables (bills, lines, rejects, summary)",
+        description=(
+            "Bill every account of the tables (batch-tables.md) with the columnar engine. "
+            "Exit 0 when the run completed, 1 when more rows were rejected than --max-rejects "
+            "allows, 2 when an input is unusable."
+        ),
+        epilog=EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--accounts", required=True, metavar="FILE", help="accounts table (.csv or .parquet)"
+    )
+    p.add_argument("--no-heat", metavar="FILE", help="no_heat table (account or station outages)")
+    p.add_argument("--temperature", metavar="FILE", help="temperature records table")
+    p.add_argument("--payments", metavar="FILE", help="payments table")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="bills/lines format"
+    )
+    p.add_argument(
+        "--encoding", choices=ENCODINGS, default="utf-8", help="encoding of the CSV inputs"
+    )
+    p.add_argument(
+        "--lines", action="store_true", help="also write the lines table (one row per line)"
+    )
+    p.add_argument(
+        "--max-rejects",
+        type=int,
+        metavar="N",
+        default=None,
+        help="exit 1 (without writing bills) when more than N rows are rejected",
+    )
+    p.add_argument(
+        "--ignore-extra-columns",
+        action="store_true",
+        help="skip unknown columns instead of failing",
+    )
+    add_params_option(p)
+    p.set_defaults(func=run)
+
+
+def _summary_table(summary: dict[str, Any], seconds: float) -> Table:
+    t = Table(title="heatrules batch", show_header=True)
+    t.add_column("item")
+    t.add_column("value", justify="right")
+    billed = summary["accounts_billed"]
+    t.add_row("accounts billed", f"{billed:,}")
+    totals = summary["totals"]
+    t.add_row("charges", totals["charges"])
+    for kind, amount in summary["refunds_by_kind"].items():
+        t.add_row(kind.replace("_", ".", 1), amount)
+    t.add_row("refunds (total)", totals["refunds"])
+    t.add_row("waivers", totals["waivers"])
+    t.add_row("late fees", totals["late_fees"])
+    t.add_row("payments", totals["payments"])
+    t.add_row("balance", totals["balance"])
+    for name, c in summary["tables"].items():
+        t.add_row(
+            f"{name} read / accepted / rejected",
+            f"{c['read']:,} / {c['accepted']:,} / {c['rejected']:,}",
+        )
+    t.add_row("time", f"{seconds:.2f} s")
+    t.add_row("accounts/s", f"{billed / seconds:,.0f}" if seconds > 0 else "-")
+    return t
+
+
+def run(args: argparse.Namespace) -> int:
+    console = err_console()
+    t0 = time.perf_counter()
+    params = params_from(args)
+    out = Path(args.out)
+    inputs = [
+        ("accounts", args.accounts),
+        ("no_heat", args.no_heat),
+        ("temperature", args.temperature),
+        ("payments", args.payments),
+    ]
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    steps = len(inputs) + 3 + (1 if args.lines else 0)
+    try:
+        with progress:
+            task = progress.add_task("reading", total=steps)
+            raw: dict[str, RawTable] = {}
+            for name, src in inputs:
+                progress.update(task, description=f"reading {name}")
+                raw[name] = (
+                    empty_table(name)
+                    if src is None
+                    else read_table(
+                        name, src, encoding=args.encoding, ignore_extra=args.ignore_extra_columns
+                    )
+                )
+                progress.advance(task)
+            progress.update(task, description="validating")
+            v = validate_tables(
+                raw["accounts"], raw["no_heat"], raw["temperature"], raw["payments"], params
+            )
+            progress.advance(task)
+            rejected = sum(c["rejected"] for c in v.counts.values())
+            if args.max_rejects is not None and rejected > args.max_rejects:
+                write_rejects(v.rejects, out)
+                summary = summarise(v, v.accounts.head(0), params, time.perf_counter() - t0)
+                summary["accounts_billed"] = 0
+                summary["aborted"] = (
+                    f"{rejected} rows rejected, more than --max-rejects {args.max_rejects}"
+                )
+                write_summary(summary, out)
+                progress.stop()
+                console.print(
+                    f"[bold red]error:[/] {rejected} rows rejected, more than --max-rejects "
+                    f"{args.max_rejects}; see {escape(str(out / 'rejects.csv'))}",
+                    highlight=False,
+                )
+                return 1
+            progress.update(task, description="billing")
+            res = run_kernel(
+                v.accounts,
+                v.own_no_heat,
+                v.station_no_heat,
+                v.temperature,
+                v.payments,
+                v.seasons,
+                v.bands,
+                with_lines=args.lines,
+            )
+            progress.advance(task)
+            progress.update(task, description="writing bills")
+            write_table(bills_output(res.bills, params.version), out, "bills", args.format)
+            progress.advance(task)
+            if res.lines is not None:
+                progress.update(task, description="writing lines")
+                years = v.accounts.get_column("season_year").unique().to_list()
+                write_table(
+                    lines_output(res.lines, citation_table(params, years)),
+                    out,
+                    "lines",
+                    args.format,
+                )
+                progress.advance(task)
+            write_rejects(v.rejects, out)
+            seconds = time.perf_counter() - t0
+            summary = summarise(v, res.bills, params, seconds)
+            write_summary(summary, out)
+    except BatchInputError as exc:
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
+        return 2
+    console.print(_summary_table(summary, seconds))
+    if rejected:
+        console.print(
+            f"{rejected:,} rows rejected: see {escape(str(out / 'rejects.csv'))}", highlight=False
+        )
+    return 0
