@@ -115,7 +115,7 @@ def city(draw: st.DrawFn) -> dict[str, pl.DataFrame]:
                     stop, datetime.fromisoformat(row["supply_started_at"]) + timedelta(hours=1)
                 )
             row["supply_stopped_at"] = _ts(stop, 0)
-        if (category == "residential" and year >= 2005 or rare) and draw(st.integers(0, 4)) == 0:
+        if ((category == "residential" and year >= 2005) or rare) and draw(st.integers(0, 4)) == 0:
             row["waiver_kind"] = "cadre_widow"
             row["waiver_has_children"] = draw(st.sampled_from(["true", "false", "TRUE"]))
         if (
