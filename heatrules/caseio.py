@@ -147,6 +147,12 @@ def _case_list(data: Any, source: str) -> list[Any]:
 
 def iter_case_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Expand files and folders (recursively, sorted) into case files."""
+    for path, _ in expand_paths(paths):
+        yield path
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """Files and folders (recursively, sorted) as ``(file, named_explicitly)`` pairs."""
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -155,11 +161,37 @@ def iter_case_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             )
             if not found:
                 raise InputFileError(f"{path}: no case files (.json, .jsonl, .yaml, .yml)")
-            yield from found
+            for f in found:
+                yield f, False
         elif path.exists():
-            yield path
+            yield path, True
         else:
             raise InputFileError(f"{path}: no such file or folder")
+
+
+def is_services_document(raws: list[RawCase]) -> bool:
+    """True when every entry is a duty-catalogue application or work order (key ``item``)."""
+    return bool(raws) and all(
+        isinstance(r.data, dict) and "item" in r.data and "account" not in r.data for r in raws
+    )
+
+
+def read_folder_cases(
+    paths: Iterable[str | Path], skipped: list[str] | None = None
+) -> Iterator[RawCase]:
+    """Every case in the files and folders given.
+
+    Inside a folder, a file that is a duty-catalogue application or work order is skipped
+    (its path is appended to ``skipped`` so the caller can say so); named explicitly, it is
+    read as cases and rejected with a hint.
+    """
+    for path, explicit in expand_paths(paths):
+        raws = read_cases(path)
+        if not explicit and is_services_document(raws):
+            if skipped is not None:
+                skipped.append(str(path))
+            continue
+        yield from raws
 
 
 def load_cases(*paths: str | Path) -> list[Case]:

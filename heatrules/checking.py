@@ -16,7 +16,14 @@ from typing import Literal
 from pydantic import ValidationError
 
 from .case import Expect
-from .caseio import RawCase, errors_from_validation, iter_case_files, parse_case, read_cases
+from .caseio import (
+    RawCase,
+    errors_from_validation,
+    expand_paths,
+    is_services_document,
+    parse_case,
+    read_cases,
+)
 from .engine import bill
 from .errors import CaseError, InputFileError
 from .money import fmt
@@ -43,6 +50,7 @@ class CaseResult:
 class CheckReport:
     results: list[CaseResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -113,17 +121,20 @@ def check_paths(paths: Iterable[str | Path], params: Parameters | None = None) -
     """Check every case in the files and folders given (folders recursively)."""
     params = params or Parameters.default()
     report = CheckReport()
-    files: list[Path] = []
+    files: list[tuple[Path, bool]] = []
     for p in paths:
         try:
-            files += list(iter_case_files([p]))
+            files += list(expand_paths([p]))
         except InputFileError as exc:
             report.file_errors.append(str(exc))
-    for f in files:
+    for f, explicit in files:
         try:
             raws = read_cases(f)
         except InputFileError as exc:
             report.file_errors.append(str(exc))
+            continue
+        if not explicit and is_services_document(raws):
+            report.skipped_files.append(str(f))
             continue
         for raw in raws:
             report.results.append(check_raw(raw, params))

@@ -119,6 +119,13 @@ class Context:
         return self.case.waiver
 
     @property
+    def daily_fee_basis(self) -> dict[str, Decimal | int]:
+        """The exact parts of the daily fee d for a line's basis (d itself may not terminate)."""
+        if self.metered:
+            return {"area_m2": self.area, "base_price": self.base_price, "divisor_N": self.divisor}
+        return {"area_m2": self.area, "price": self.area_price, "divisor_N": self.divisor}
+
+    @property
     def due_date(self) -> date:
         """31 December of the start year, or the connection date when later [decision]."""
         month, day = self.params.value("late_fee.due_day", self.season)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 DAY = timedelta(hours=24)
@@ -81,3 +82,8 @@ def show_hours(length: timedelta) -> str:
     from .money import approx
 
     return approx(hours(length), places=2)
+
+
+def seconds(length: timedelta) -> Decimal:
+    """Exact seconds in ``length`` (a decimal: microseconds are kept)."""
+    return Decimal(length // timedelta(microseconds=1)) / 1_000_000

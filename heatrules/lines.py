@@ -150,7 +150,6 @@ class Bill:
             "rules_version": self.rules_version,
             "lines": [ln.to_dict() for ln in self.lines],
             "totals": self.totals.to_dict(),
-            "notes": [{"zh": n.zh, "en": n.en} for n in self.notes],
         }
 
     def to_json(self, **kwargs: Any) -> str:

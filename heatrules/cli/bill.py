@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from ..caseio import iter_case_files, parse_case, read_cases
+from ..caseio import parse_case, read_folder_cases
 from ..engine import bill
 from ..errors import CaseError
 from ..render import bill_table
-from .common import out_console, print_json_line, warn
+from .common import out_console, print_json_line, skipped_note, warn
 from .options import add_params_option, params_from
 
 
@@ -29,21 +29,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = params_from(args)
-    files = list(iter_case_files(args.paths))
     rejected = 0
     console = out_console()
-    for f in files:
-        for raw in read_cases(f):
-            try:
-                result = bill(parse_case(raw.data), params)
-            except CaseError as exc:
-                rejected += 1
-                warn(f"{raw.source}: {raw.name}: {exc}")
-                if args.format == "json":
-                    print_json_line({"name": raw.name, "error": str(exc)})
-                continue
+    skipped: list[str] = []
+    for raw in read_folder_cases(args.paths, skipped):
+        try:
+            result = bill(parse_case(raw.data), params)
+        except CaseError as exc:
+            rejected += 1
+            warn(f"{raw.source}: {raw.name}: {exc}")
             if args.format == "json":
-                print_json_line(result.to_dict())
-            else:
-                console.print(bill_table(result, args.lang))
+                print_json_line({"name": raw.name, "error": str(exc)})
+            continue
+        if args.format == "json":
+            print_json_line(result.to_dict())
+        else:
+            console.print(bill_table(result, args.lang))
+    if skipped:
+        warn(skipped_note(skipped))
     return 2 if rejected else 0

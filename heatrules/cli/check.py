@@ -7,7 +7,7 @@ import argparse
 from rich.markup import escape
 
 from ..checking import check_paths
-from .common import out_console, warn
+from .common import out_console, skipped_note, warn
 from .options import add_params_option, params_from
 
 
@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     console = out_console()
     for err in report.file_errors:
         warn(f"error: {err}")
+    if report.skipped_files:
+        warn(skipped_note(report.skipped_files))
     for r in report.results:
         if r.status == "failed":
             for m in r.mismatches:

@@ -26,3 +26,11 @@ def print_json_line(obj: Any) -> None:
 
 def warn(message: str) -> None:
     err_console().print(message, highlight=False, markup=False)
+
+
+def skipped_note(paths: list[str]) -> str:
+    """One line saying which files in the folders given were not billing cases."""
+    return (
+        f"note: skipped {len(paths)} duty-catalogue file(s) (applications or work orders; use "
+        f"`heatrules apply` / `heatrules workorder`): {', '.join(paths)}"
+    )

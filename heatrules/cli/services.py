@@ -133,7 +133,8 @@ def _list_items(catalogue: Catalogue, lang: str) -> None:
     zh = lang == "zh"
     table = Table(
         title=("能源集团供热板块职责目录" if zh else "Heating duty catalogue")
-        + f" · {len(catalogue)} " + ("项" if zh else "items"),
+        + f" · {len(catalogue)} "
+        + ("项" if zh else "items"),
         show_lines=False,
     )
     table.add_column("序号" if zh else "id", no_wrap=True)
@@ -341,8 +342,11 @@ def _workorder_table(result: Replay, lang: str) -> None:
     console.print(("最终状态：" if zh else "final state: ") + order.state, highlight=False)
     if order.measurement is not None:
         console.print(
-            ("测温记录（可用于 6.2 申请和账单 temperature）：" if zh else
-             "measurement record (for a 6.2 application and a bill's temperature list): ")
+            (
+                "测温记录（可用于 6.2 申请和账单 temperature）："
+                if zh
+                else "measurement record (for a 6.2 application and a bill's temperature list): "
+            )
             + json.dumps(order.measurement, ensure_ascii=False),
             highlight=False,
             markup=False,

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     rejected = skipped = 0
     table = Table(title="采暖补贴 / hardship heating subsidies")
     for col in ("case", "account", "season", "household", "subsidy", "basis", "citation"):
-        table.add_column(col, justify="right" if col == "subsidy" else "left")
+        table.add_column(col, justify="right" if col == "subsidy" else "left", overflow="fold")
     rows = 0
     for f in iter_case_files(args.paths):
         for raw in read_cases(f):

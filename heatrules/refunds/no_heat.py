@@ -20,6 +20,7 @@ from ..context import Context
 from ..intervals import (
     Interval,
     covered,
+    seconds,
     show_hours,
     union,
     whole_days_ceil,
@@ -122,11 +123,10 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
                     "refund.supplier_outage",
                     mult * d * days,
                     {
-                        "hours": _hours(out.supplier),
+                        "seconds": seconds(out.supplier),
                         "days": days,
                         "multiplier": mult,
-                        "daily_fee": d,
-                        "divisor_N": ctx.divisor,
+                        **ctx.daily_fee_basis,
                     },
                     sup_mult.citation.join(reg23),
                     f"因供热单位原因未供热（{span_zh}）{_hours(out.supplier)} 小时，{part_zh}，"
@@ -145,11 +145,10 @@ def no_heat_refunds(ctx: Context) -> list[Line]:
                     "refund.facility_outage",
                     mult * d * days,
                     {
-                        "hours": _hours(out.other),
+                        "seconds": seconds(out.other),
                         "days": days,
                         "multiplier": mult,
-                        "daily_fee": d,
-                        "divisor_N": ctx.divisor,
+                        **ctx.daily_fee_basis,
                     },
                     oth_mult.citation,
                     f"供热设施故障或外部原因停热（{span_zh}）{_hours(out.other)} 小时，{part_zh}，"

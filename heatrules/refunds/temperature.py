@@ -22,6 +22,7 @@ from ..context import Context
 from ..intervals import (
     Interval,
     covered,
+    seconds,
     show_hours,
     union,
     whole_days_ceil,
@@ -153,15 +154,13 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                 {
                     "room": rec.room,
                     "room_area_m2": rec.room_area_m2,
-                    "area_m2": ctx.area,
                     "standard_celsius": standard,
                     "celsius": rec.celsius if rec.celsius is not None else "",
                     "percentage": rate * 100,
-                    "hours": show_hours(length),
-                    "hours_without_heat": show_hours(lost),
+                    "seconds": seconds(length),
+                    "seconds_without_heat": seconds(lost),
                     "days": effective_days,
-                    "daily_fee": d,
-                    "divisor_N": ctx.divisor,
+                    **ctx.daily_fee_basis,
                 },
                 citation,
                 f"{rec.room}（{rec.room_area_m2} m²）：{why_zh}；"

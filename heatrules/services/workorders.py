@@ -369,9 +369,7 @@ class WorkOrder:
                 f"allowed in state {self.state!r}: {', '.join(allowed)}"
             )
         if ev.event not in allowed:
-            raise invalid(
-                f"is not allowed in state {self.state!r}; allowed: {', '.join(allowed)}"
-            )
+            raise invalid(f"is not allowed in state {self.state!r}; allowed: {', '.join(allowed)}")
         if ev.event == "revisit" and ev.satisfied is None:
             raise invalid("needs satisfied: true or false (was the customer satisfied?)")
         target = self.flow.step(self.state, ev.event, ev.satisfied)
@@ -502,8 +500,10 @@ def parse_workorder(data: Any, source: str = "", catalogue: Catalogue | None = N
     except CaseError as exc:
         problems = exc.problems
     raise CaseError(
-        [(f"{where}{p}", m.replace("the case format", "the work-order format"))
-         for p, m in problems]
+        [
+            (f"{where}{p}", m.replace("the case format", "the work-order format"))
+            for p, m in problems
+        ]
     )
 
 

@@ -23,6 +23,13 @@ from ..money import ZERO, fmt, to_fen
 from ..params import Parameters
 from ..validate import validate
 
+HOUSEHOLD_ZH = {
+    "full": "全额补贴对象",
+    "youfu": "重点优抚对象",
+    "dibao": "低保家庭",
+    "tekun": "特困家庭",
+}
+
 
 @dataclass(frozen=True)
 class SubsidyStatement:
@@ -74,14 +81,14 @@ def subsidy(case: Case | dict[str, Any], params: Parameters | None = None) -> Su
             base = fee
             amount = to_fen(Fraction(rate) * Fraction(base))
             basis = {"fee": fmt(fee), "rate": str(rate)}
-            zh = f"集中供热{household}家庭：采暖费 {fmt(fee)} 元 × {rate}。"
+            zh = f"集中供热{HOUSEHOLD_ZH[household]}：采暖费 {fmt(fee)} 元 × {rate}。"
             en = f"Central heating, {household} household: heating fee {fmt(fee)} yuan x {rate}."
         else:
             cap: Decimal = params.value("subsidy.cap", season)
             base = min(fee, cap)
             amount = to_fen(Fraction(rate) * Fraction(base))
             basis = {"fee": fmt(fee), "cap": fmt(cap), "rate": str(rate)}
-            zh = f"集中供热{household}家庭：{rate} × min(采暖费 {fmt(fee)}, {fmt(cap)}) 元。"
+            zh = f"集中供热{HOUSEHOLD_ZH[household]}：{rate} × min(采暖费 {fmt(fee)}, {fmt(cap)}) 元。"
             en = (
                 f"Central heating, {household} household: {rate} x min(heating fee "
                 f"{fmt(fee)}, {fmt(cap)}) yuan."
@@ -92,7 +99,7 @@ def subsidy(case: Case | dict[str, Any], params: Parameters | None = None) -> Su
         amount = to_fen(flat_pv.value)
         basis = {"flat": fmt(flat_pv.value)}
         citation = flat_pv.citation
-        zh = f"非集中供热{household}家庭定额补贴 {fmt(amount)} 元。"
+        zh = f"非集中供热{HOUSEHOLD_ZH[household]}定额补贴 {fmt(amount)} 元。"
         en = f"No central heating, {household} household: flat subsidy {fmt(amount)} yuan."
     if ctx.suspension is not None and sub.central_heating:
         zh += "（本供热期报停，无采暖费。）"
