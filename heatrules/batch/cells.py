@@ -1,8 +1,9 @@
-"""Vectorised cell parsers: text cells → exact integers, with an error text per bad cell.
+"""Vectorised cell parsers: text cells → exact integers, and the reason a bad cell is bad.
 
-Every parser takes the name of a string column and returns two polars expressions: the parsed
-value (null when the cell is absent or bad) and the problem (null when the cell is good or
-absent). The cell rules are those of ``../shared/spec/batch-tables.md`` and ``cases.md``:
+Every parser takes the name of a string column and returns a :class:`Cell`: ``value`` — the
+parsed value, null when the cell is absent *or bad* (so a cell is bad exactly when it is
+present and its value is null) — and ``message``, the reason, which is only evaluated on the
+few bad rows. The cell rules are those of ``../shared/spec/batch-tables.md`` and ``cases.md``:
 
 * numbers are ASCII ``[+-]?digits[.digits]`` — no spaces, separators, exponents or full-width
   digits — read exactly as a scaled integer (``"120.5"`` with 2 decimals is ``12050``); a value
@@ -13,30 +14,41 @@ absent). The cell rules are those of ``../shared/spec/batch-tables.md`` and ``ca
   1970-01-01T00:00 *local Asia/Shanghai time* (a fixed UTC+8; an offset is converted to it);
 * booleans are ``true``/``false`` in any case.
 
-Calendar arithmetic is done in integers (H. Hinnant's ``days_from_civil``), so no parser ever
-guesses a format or goes through a float.
+Shapes are checked with ASCII-only patterns (``[0-9]``, never ``\\d``, which would match
+full-width digits) before any conversion, so nothing is guessed and nothing goes through a float.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import polars as pl
 
 US_PER_SECOND = 1_000_000
 US_PER_DAY = 86_400 * US_PER_SECOND
 SHANGHAI_OFFSET_US = 8 * 3600 * US_PER_SECOND
+MIN_DAY = -719_162  # 0001-01-01 (Python's first date)
+MAX_INT_DIGITS = 13
+"""Integer digits accepted in a number (keeps every scaled value far inside int64)."""
 
-_DEC = r"^([+-]?)([0-9]+)(?:\.([0-9]+))?$"
-_DATE = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
+_DEC_SHAPE = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TS = (
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})"
     r"(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
-MAX_INT_DIGITS = 13
-"""Integer digits accepted in a number (keeps every scaled value far inside int64)."""
 
 
-def _null_str() -> pl.Expr:
-    return pl.lit(None, dtype=pl.String)
+@dataclass(frozen=True)
+class Cell:
+    """How one column is read: the value (null when absent or bad) and why a bad cell is bad."""
+
+    value: pl.Expr
+    message: pl.Expr
+
+
+def _str(s: str) -> pl.Expr:
+    return pl.lit(s, dtype=pl.String)
 
 
 def days_from_civil(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
@@ -54,7 +66,7 @@ def days_in_month(y: pl.Expr, m: pl.Expr) -> pl.Expr:
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     return (
         pl.when(m == 2)
-        .then(pl.when(leap).then(28 + 1).otherwise(28))
+        .then(pl.when(leap).then(29).otherwise(28))
         .when(m.is_in([4, 6, 9, 11]))
         .then(30)
         .otherwise(31)
@@ -62,67 +74,51 @@ def days_in_month(y: pl.Expr, m: pl.Expr) -> pl.Expr:
     )
 
 
-def _valid_ymd(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
-    return (y >= 1) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days_in_month(y, m))
-
-
-def decimal(col: str, decimals: int, *, what: str = "decimal") -> tuple[pl.Expr, pl.Expr]:
+def decimal(col: str, decimals: int, *, what: str = "decimal") -> Cell:
     """A plain decimal → integer scaled by ``10**decimals`` (exact; more decimals is an error)."""
     raw = pl.col(col)
-    g = raw.str.extract_groups(_DEC)
-    sign, ip, fp = g.struct.field("1"), g.struct.field("2"), g.struct.field("3")
-    frac = fp.fill_null("").str.strip_chars_end("0")
-    ok_shape = ip.is_not_null()
-    ip_digits = ip.str.strip_chars_start("0").str.len_chars()
-    scaled = ip.cast(pl.Int64, strict=False) * (10**decimals)
-    if decimals:
-        scaled = scaled + frac.str.pad_end(decimals, "0").cast(pl.Int64, strict=False).fill_null(0)
-    value = pl.when(sign == "-").then(-scaled).otherwise(scaled)
-    error = (
-        pl.when(raw.is_null())
-        .then(_null_str())
-        .when(~ok_shape)
+    frac = rf"(\.[0-9]{{1,{decimals}}}0*|\.0+)?" if decimals else r"(\.0+)?"
+    ok = raw.str.contains(rf"^[+-]?0*[0-9]{{1,{MAX_INT_DIGITS}}}{frac}$")
+    scaled = raw.cast(pl.Decimal(38, decimals), strict=False).to_physical().cast(pl.Int64)
+    value = pl.when(ok).then(scaled)
+    shape = raw.str.contains(_DEC_SHAPE)
+    int_digits = raw.str.extract(r"^[+-]?0*([0-9]*)", 1).str.len_chars()
+    message = (
+        pl.when(~shape)
         .then(
             pl.format(
                 "'{}' is not a plain {} (digits with an optional '.' and fraction; no spaces, "
                 "separators, exponents or full-width digits)",
                 raw,
-                pl.lit(what),
+                _str(what),
             )
         )
-        .when(ip_digits > MAX_INT_DIGITS)
+        .when(int_digits > MAX_INT_DIGITS)
         .then(pl.format("'{}' is too large for the batch engine", raw))
-        .when(frac.str.len_chars() > decimals)
-        .then(
-            pl.format("'{}' has more than {} decimals", raw, pl.lit(decimals))
+        .otherwise(
+            pl.format("'{}' has more than {} decimals", raw, _str(str(decimals)))
             if decimals
             else pl.format("'{}' must be a whole number", raw)
         )
-        .otherwise(_null_str())
     )
-    return pl.when(error.is_null()).then(value), error
+    return Cell(value, message)
 
 
-def date_days(col: str) -> tuple[pl.Expr, pl.Expr]:
+def date_days(col: str) -> Cell:
     """An ISO calendar date → days since 1970-01-01."""
     raw = pl.col(col)
-    g = raw.str.extract_groups(_DATE)
-    y = g.struct.field("1").cast(pl.Int64, strict=False)
-    m = g.struct.field("2").cast(pl.Int64, strict=False)
-    d = g.struct.field("3").cast(pl.Int64, strict=False)
-    error = (
-        pl.when(raw.is_null())
-        .then(_null_str())
-        .when(y.is_null())
+    ok = raw.str.contains(_DATE)
+    days = raw.str.to_date("%Y-%m-%d", strict=False).cast(pl.Int64)
+    value = pl.when(ok & (days >= MIN_DAY)).then(days)
+    message = (
+        pl.when(~ok)
         .then(pl.format("'{}' is not an ISO calendar date YYYY-MM-DD", raw))
-        .when(~_valid_ymd(y, m, d))
-        .then(pl.format("'{}' is not a valid date", raw))
-        .otherwise(_null_str())
+        .otherwise(pl.format("'{}' is not a valid date", raw))
     )
-    return pl.when(error.is_null()).then(days_from_civil(y, m, d)), error
+    return Cell(value, message)
 
 
-def timestamp_us(col: str) -> tuple[pl.Expr, pl.Expr]:
+def timestamp_us(col: str) -> Cell:
     """An ISO 8601 timestamp with a time part → local (Asia/Shanghai) microseconds since 1970."""
     raw = pl.col(col)
     g = raw.str.extract_groups(_TS)
@@ -132,8 +128,7 @@ def timestamp_us(col: str) -> tuple[pl.Expr, pl.Expr]:
 
     y, mo, d, h, mi = num(1), num(2), num(3), num(4), num(5)
     s = num(6).fill_null(0)
-    frac = g.struct.field("7")
-    us = frac.str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0)
+    us = g.struct.field("7").str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0)
     tz = g.struct.field("8")
     tzd = tz.str.replace(":", "", literal=True)
     tz_h = tzd.str.slice(1, 2).cast(pl.Int64, strict=False)
@@ -150,11 +145,20 @@ def timestamp_us(col: str) -> tuple[pl.Expr, pl.Expr]:
     local = (
         pl.when(offset_us.is_null()).then(naive).otherwise(naive - offset_us + SHANGHAI_OFFSET_US)
     )
-    bad_tz = tz.is_not_null() & (tz != "Z") & ((tz_h > 23) | (tz_m > 59))
-    error = (
-        pl.when(raw.is_null())
-        .then(_null_str())
-        .when(y.is_null())
+    valid = (
+        (y >= 1)
+        & (mo >= 1)
+        & (mo <= 12)
+        & (d >= 1)
+        & (d <= days_in_month(y, mo))
+        & (h <= 23)
+        & (mi <= 59)
+        & (s <= 59)
+        & (tz.is_null() | (tz == "Z") | ((tz_h <= 23) & (tz_m <= 59)))
+    )
+    value = pl.when(y.is_not_null() & valid).then(local)
+    message = (
+        pl.when(y.is_null())
         .then(
             pl.format(
                 "'{}' is not an ISO 8601 timestamp with a time part "
@@ -162,64 +166,41 @@ def timestamp_us(col: str) -> tuple[pl.Expr, pl.Expr]:
                 raw,
             )
         )
-        .when(~_valid_ymd(y, mo, d) | (h > 23) | (mi > 59) | (s > 59) | bad_tz)
-        .then(pl.format("'{}' is not a valid timestamp", raw))
-        .otherwise(_null_str())
+        .otherwise(pl.format("'{}' is not a valid timestamp", raw))
     )
-    return pl.when(error.is_null()).then(local), error
+    return Cell(value, message)
 
 
-def boolean(col: str) -> tuple[pl.Expr, pl.Expr]:
+def boolean(col: str) -> Cell:
     """``true``/``false`` (case-insensitive) → Boolean."""
     raw = pl.col(col)
     low = raw.str.to_lowercase()
-    error = (
-        pl.when(raw.is_null() | low.is_in(["true", "false"]))
-        .then(_null_str())
-        .otherwise(pl.format("'{}' is not true or false", raw))
-    )
-    return pl.when(error.is_null()).then(low == "true"), error
+    value = pl.when(low == "true").then(True).when(low == "false").then(False)
+    return Cell(value, pl.format("'{}' is not true or false", raw))
 
 
-def choice(col: str, choices: tuple[str, ...]) -> tuple[pl.Expr, pl.Expr]:
+def choice(col: str, choices: tuple[str, ...]) -> Cell:
     """One of ``choices``, exactly as written."""
     raw = pl.col(col)
-    error = (
-        pl.when(raw.is_null() | raw.is_in(list(choices)))
-        .then(_null_str())
-        .otherwise(pl.format("'{}' is not one of {}", raw, pl.lit(", ".join(choices))))
-    )
-    return pl.when(error.is_null()).then(raw), error
+    value = pl.when(raw.is_in(list(choices))).then(raw)
+    return Cell(value, pl.format("'{}' is not one of {}", raw, _str(", ".join(choices))))
 
 
-def text(col: str) -> tuple[pl.Expr, pl.Expr]:
+def text(col: str) -> Cell:
     """Text kept exactly as written; an all-blank cell is an error (an empty one is absent)."""
     raw = pl.col(col)
-    error = (
-        pl.when(raw.is_not_null() & (raw.str.strip_chars() == ""))
-        .then(pl.lit("must not be blank"))
-        .otherwise(_null_str())
-    )
-    return pl.when(error.is_null()).then(raw), error
+    value = pl.when(raw.str.strip_chars() != "").then(raw)
+    return Cell(value, _str("must not be blank"))
 
 
-def season(col: str) -> tuple[pl.Expr, pl.Expr]:
+def season(col: str) -> Cell:
     """``YYYY-YYYY`` with consecutive years → the start year."""
     raw = pl.col(col)
-    g = raw.str.extract_groups(r"^([0-9]{4})-([0-9]{4})$")
-    y1 = g.struct.field("1").cast(pl.Int64, strict=False)
-    y2 = g.struct.field("2").cast(pl.Int64, strict=False)
-    error = (
-        pl.when(raw.is_null())
-        .then(_null_str())
-        .when(y1.is_null() | (y2 != y1 + 1))
-        .then(
-            pl.format(
-                "'{}' is not a season: write the start and end years, consecutive, e.g. "
-                "'2024-2025'",
-                raw,
-            )
-        )
-        .otherwise(_null_str())
+    y1 = raw.str.slice(0, 4).cast(pl.Int64, strict=False)
+    y2 = raw.str.slice(5, 4).cast(pl.Int64, strict=False)
+    ok = raw.str.contains(r"^[0-9]{4}-[0-9]{4}$") & (y2 == y1 + 1)
+    value = pl.when(ok).then(y1)
+    message = pl.format(
+        "'{}' is not a season: write the start and end years, consecutive, e.g. '2024-2025'", raw
     )
-    return pl.when(error.is_null()).then(y1), error
+    return Cell(value, message)
