@@ -21,8 +21,11 @@ outages of their own share their station's outages: the union is computed once p
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import polars as pl
 
 from .seasonparams import LATE_RATE_SCALE, PRICE_SCALE, RATE_SCALE, US_PER_DAY
@@ -81,6 +84,20 @@ def rdiv(p: pl.Expr, q: pl.Expr | int) -> pl.Expr:
 def mul_rdiv(x: pl.Expr, y: pl.Expr, q: pl.Expr | int) -> pl.Expr:
     """Round ``x·y / q`` half-up without forming ``x·y`` (x, y ≥ 0, q > 0): exact."""
     return (x // q) * y + rdiv((x % q) * y, q)
+
+
+class _Clock:
+    """Seconds per kernel stage, for the benchmark's profile."""
+
+    def __init__(self, sink: dict[str, float] | None) -> None:
+        self.sink = sink
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.sink is not None:
+            self.sink[name] = self.sink.get(name, 0.0) + now - self.t
+        self.t = now
 
 
 @dataclass
@@ -142,13 +159,14 @@ def _accounts(accounts: pl.DataFrame, seasons: pl.DataFrame) -> pl.DataFrame:
 
 def _intervals(
     acc: pl.DataFrame, own: pl.DataFrame, station: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """No-heat intervals of every outage profile, and the account → profile map.
 
     A profile is either one account (it has no_heat rows or supply facts of its own) or a
     (station, season, supplied season) shared by the station's other accounts.
     """
-    live = acc.filter(pl.col("suspension") == 0).select(
+    live = acc.select(
+        "suspension",
         "acct",
         "station_id",
         "season_year",
@@ -158,7 +176,7 @@ def _intervals(
         "period_end",
         "supply_started_at",
         "supply_stopped_at",
-    )
+    ).filter(pl.col("suspension") == 0)
     supply = pl.concat(
         [
             live.filter(pl.col("supply_started_at") > pl.col("period_start")).select(
@@ -176,8 +194,8 @@ def _intervals(
         ]
     )
     own_iv = pl.concat([own.select("acct", "start", "end", "supplier"), supply])
-    owners = own_iv.select("acct").unique().with_columns(pl.lit(True).alias("has_own"))
-    live = live.join(owners, on="acct", how="left").with_columns(pl.col("has_own").fill_null(False))
+    owners = own_iv.get_column("acct").unique()
+    live = live.with_columns(pl.col("acct").is_in(owners.implode()).alias("has_own"))
     st = station.select("station_id", "season_year", "start", "end", "supplier")
     st_keys = st.select("station_id", "season_year").unique()
     shared = live.filter(~pl.col("has_own") & pl.col("station_id").is_not_null()).join(
@@ -205,97 +223,212 @@ def _intervals(
         ]
     ).select("pid", "start", "end", "supplier", "s_us", "e_us")
     acct_pid = pl.concat([acct_pid_shared, owned.select("acct", "pid")])
-    return pl.concat([shared_iv, owned_iv]), acct_pid
+    pid_season = pl.concat(
+        [profiles.select("pid", "season_year"), owned.select("pid", "season_year")]
+    )
+    return pl.concat([shared_iv, owned_iv]), acct_pid, pid_season
 
 
-def _union(iv: pl.DataFrame) -> pl.DataFrame:
-    """Label each interval (sorted by pid, start) with its continuous outage ``comp``."""
-    iv = iv.sort("pid", "start")
-    prev_end = pl.col("end").cum_max().shift(1).over("pid")
-    return iv.with_columns(
-        (prev_end.is_null() | (pl.col("start") > prev_end)).cast(pl.Int64).alias("_new")
-    ).with_columns((pl.col("_new").cum_sum().over("pid") - 1).alias("comp"))
+def _segmented_union(
+    pid: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Continuous-outage labels of intervals sorted by (pid, start): (is_first, running max end).
+
+    An interval starts a new continuous outage when it is the first of its profile or starts
+    after every earlier end of the profile (touching intervals merge: ``start <= max end``).
+    The running maximum is segmented per profile by offsetting each profile's ends, exactly
+    in int64 (profiles × span < 2⁶²), or by polars' windowed cum_max otherwise.
+    """
+    n = len(pid)
+    first_of_pid = np.ones(n, dtype=bool)
+    first_of_pid[1:] = pid[1:] != pid[:-1]
+    g = np.cumsum(first_of_pid) - 1
+    base = start[first_of_pid][g]
+    rel = end - base
+    span = int(rel.max()) + 1 if n else 1
+    if n and int(g[-1]) < (1 << 62) // span:
+        running = np.maximum.accumulate(g * span + rel) - g * span + base
+    else:
+        running = (
+            pl.DataFrame({"g": g, "end": end})
+            .select(pl.col("end").cum_max().over("g"))
+            .get_column("end")
+            .to_numpy()
+        )
+    new = first_of_pid.copy()
+    new[1:] |= start[1:] > running[:-1]
+    return new, running
 
 
 def _outages(iv: pl.DataFrame) -> pl.DataFrame:
-    """Continuous outages per profile: (pid, comp, cs, ce, hs) — rules.md §4.1 steps 1–3."""
-    iv = iv.with_columns(
-        pl.max_horizontal("start", "s_us").alias("start"),
-        pl.min_horizontal("end", "e_us").alias("end"),
-    ).filter(pl.col("end") > pl.col("start"))
-    iv = _union(iv.select("pid", "start", "end", "supplier"))
-    comps = iv.group_by("pid", "comp").agg(
-        pl.col("start").min().alias("cs"), pl.col("end").max().alias("ce")
-    )
-    sup = iv.filter(pl.col("supplier")).select("pid", "start", "end", pl.col("comp").alias("outer"))
-    if sup.height:
-        sup = _union(sup)
-        pieces = sup.group_by("pid", "comp").agg(
-            pl.col("outer").first(), (pl.col("end").max() - pl.col("start").min()).alias("len")
+    """Continuous outages per profile: (pid, comp, cs, ce, hs) — rules.md §4.1 steps 1–3.
+
+    Intervals are clipped to the supplied season (empty ones dropped), sorted and merged into
+    continuous outages; ``hs`` is the length of the union of the supplier intervals inside
+    each outage (every supplier piece lies inside exactly one outage).
+    """
+    iv = (
+        iv.with_columns(
+            pl.max_horizontal("start", "s_us").alias("start"),
+            pl.min_horizontal("end", "e_us").alias("end"),
         )
-        hs = pieces.group_by("pid", "outer").agg(pl.col("len").sum().alias("hs"))
-        comps = comps.join(
-            hs.rename({"outer": "comp"}), on=["pid", "comp"], how="left"
-        ).with_columns(pl.col("hs").fill_null(0))
-    else:
-        comps = comps.with_columns(pl.lit(0, dtype=pl.Int64).alias("hs"))
-    return comps
+        .filter(pl.col("end") > pl.col("start"))
+        .select("pid", "start", "end", "supplier")
+        .sort("pid", "start")
+    )
+    schema = {"pid": pl.Int64, "comp": pl.Int64, "cs": pl.Int64, "ce": pl.Int64, "hs": pl.Int64}
+    if iv.height == 0:
+        return pl.DataFrame(schema=schema)
+    pid = _np(iv, "pid")
+    start = _np(iv, "start")
+    end = _np(iv, "end")
+    new, running = _segmented_union(pid, start, end)
+    comp_global = np.cumsum(new) - 1
+    heads = np.flatnonzero(new)
+    last_rows = np.append(heads[1:] - 1, len(pid) - 1)
+    head_pid = pid[heads]
+    pid_first = np.append(True, head_pid[1:] != head_pid[:-1])
+    first_comp_of_pid = comp_global[heads][pid_first][np.cumsum(pid_first) - 1]
+    hs = np.zeros(len(heads), dtype=np.int64)
+    sup = iv.get_column("supplier").to_numpy()
+    if sup.any():
+        sp_pid, sp_start, sp_end = pid[sup], start[sup], end[sup]
+        sp_new, sp_running = _segmented_union(sp_pid, sp_start, sp_end)
+        sp_heads = np.flatnonzero(sp_new)
+        sp_last = np.append(sp_heads[1:] - 1, len(sp_pid) - 1)
+        piece_len = sp_running[sp_last] - sp_start[sp_heads]
+        outer = comp_global[sup][sp_heads]
+        np.add.at(hs, outer, piece_len)
+    return pl.DataFrame(
+        {
+            "pid": pid[heads],
+            "comp": comp_global[heads] - first_comp_of_pid,
+            "cs": start[heads],
+            "ce": running[last_rows],
+            "hs": hs,
+        },
+        schema=schema,
+    )
 
 
 def _days(hours_us: pl.Expr, day: pl.Expr, ceil: pl.Expr) -> pl.Expr:
     return pl.when(ceil).then(-((-hours_us) // day)).otherwise(hours_us // day)
 
 
-def _late_day_sum(acc: pl.DataFrame, payments: pl.DataFrame) -> pl.DataFrame:
+class _Dense:
+    """Dense positions of the accounts (row order of the billed accounts, i.e. input order).
+
+    Events carry ``acct`` (the account's row key); ``pos`` maps them to the account's row, so
+    per-account sums are ``numpy.add.at`` on int64 arrays (exact) and per-event account values
+    are gathers — no hash joins on the hot path.
+    """
+
+    def __init__(self, acct: pl.Series) -> None:
+        keys = acct.to_numpy()
+        self.n = len(keys)
+        size = int(keys.max()) + 1 if self.n else 0
+        self.pos_of = np.full(size, -1, dtype=np.int64)
+        self.pos_of[keys] = np.arange(self.n, dtype=np.int64)
+
+    def pos(self, acct: pl.Series) -> np.ndarray:
+        return self.pos_of[acct.to_numpy()] if len(acct) else np.zeros(0, dtype=np.int64)
+
+    def sum(self, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(self.n, dtype=np.int64)
+        np.add.at(out, pos, values.astype(np.int64, copy=False))
+        return out
+
+
+def _np(frame: pl.DataFrame, col: str, fill: int = 0) -> np.ndarray:
+    """An int64 column as a numpy array with nulls filled (exact, never through floats)."""
+    return frame.get_column(col).fill_null(fill).cast(pl.Int64).to_numpy()
+
+
+def _rdiv_np(p: Any, q: Any) -> np.ndarray:
+    """numpy twin of :func:`rdiv`: round p / q half-up (p ≥ 0, q > 0)."""
+    out: np.ndarray = (2 * p + q) // (2 * q)
+    return out
+
+
+def _mul_rdiv_np(x: np.ndarray, y: np.ndarray, q: int) -> np.ndarray:
+    """numpy twin of :func:`mul_rdiv`: round x·y / q half-up without forming x·y."""
+    out: np.ndarray = (x // q) * y + _rdiv_np((x % q) * y, np.int64(q))
+    return out
+
+
+def _late_day_sum(
+    dense: _Dense,
+    late: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    owed: np.ndarray,
+    pay_pos: np.ndarray,
+    pay_date: np.ndarray,
+    pay_amount: np.ndarray,
+) -> np.ndarray:
     """Σ over the accrual days of the unpaid part (fen·days) per account — rules.md §7.
 
-    The unpaid part on day x is max(owed − payments made before x, 0). When the payments made
-    inside the window never exceed what was owed, the sum is owed·days − Σ amount·(days the
-    payment was in effect); otherwise the exact segment sum over sorted payments is used.
+    The unpaid part on day x is max(owed − payments made before x, 0): a payment lowers it
+    from the day after it is made. When the payments in effect inside the window never exceed
+    what was owed, the sum is owed·days − Σ amount·(days the payment was in effect); for the
+    other accounts the exact segment sum over their payments sorted by date is used.
     """
-    la = acc.filter(pl.col("late")).select("acct", "first", "last", "owed")
-    if la.height == 0:
-        return pl.DataFrame(schema={"acct": pl.Int64, "day_sum": pl.Int64})
-    days = (pl.col("last") - pl.col("first") + 1).clip(lower_bound=0)
-    p = payments.join(la, on="acct", how="inner").with_columns(
-        pl.max_horizontal(pl.col("date") + 1, pl.col("first")).alias("eff")
-    )
-    p = p.with_columns((pl.col("last") + 1 - pl.col("eff")).clip(lower_bound=0).alias("in_effect"))
-    agg = p.group_by("acct").agg(
-        (pl.col("amount") * pl.col("in_effect")).sum().alias("paid_days"),
-        pl.col("amount").filter(pl.col("in_effect") > 0).sum().alias("paid_in"),
-    )
-    la = la.join(agg, on="acct", how="left").with_columns(
-        pl.col("paid_days").fill_null(0), pl.col("paid_in").fill_null(0)
-    )
-    fast = la.filter(pl.col("paid_in") <= pl.col("owed")).select(
-        "acct", (pl.col("owed") * days - pl.col("paid_days")).alias("day_sum")
-    )
-    slow_acc = la.filter(pl.col("paid_in") > pl.col("owed")).select("acct", "first", "last", "owed")
-    if slow_acc.height == 0:
-        return fast
-    sp = (
-        p.join(slow_acc.select("acct"), on="acct", how="semi")
-        .filter(pl.col("in_effect") > 0)
-        .sort("acct", "eff")
-        .with_columns(
-            pl.col("amount").cum_sum().over("acct").alias("cum"),
-            pl.col("eff").shift(-1).over("acct").alias("next_eff"),
+    days = np.clip(last - first + 1, 0, None) * late
+    p_late = late[pay_pos]
+    eff = np.maximum(pay_date + 1, first[pay_pos])
+    in_effect = np.clip(last[pay_pos] + 1 - eff, 0, None) * p_late
+    paid_days = dense.sum(pay_pos, pay_amount * in_effect)
+    paid_in = dense.sum(pay_pos, pay_amount * (in_effect > 0))
+    day_sum = owed * days - paid_days
+    slow = late.astype(bool) & (paid_in > owed)
+    if slow.any():
+        m = slow[pay_pos] & (in_effect > 0)
+        sp = (
+            pl.DataFrame(
+                {
+                    "pos": pay_pos[m],
+                    "eff": eff[m],
+                    "amount": pay_amount[m],
+                    "owed": owed[pay_pos[m]],
+                    "last": last[pay_pos[m]],
+                    "first": first[pay_pos[m]],
+                }
+            )
+            .sort("pos", "eff")
+            .with_columns(
+                pl.col("amount").cum_sum().over("pos").alias("cum"),
+                pl.col("eff").shift(-1).over("pos").alias("next_eff"),
+            )
+            .with_columns(
+                (pl.coalesce(pl.col("next_eff"), pl.col("last") + 1) - pl.col("eff")).alias("seg"),
+                (pl.col("owed") - pl.col("cum")).clip(lower_bound=0).alias("unpaid"),
+            )
+            .group_by("pos")
+            .agg(
+                (pl.col("seg") * pl.col("unpaid")).sum().alias("tail"),
+                pl.col("eff").min().alias("e0"),
+                pl.col("first").first(),
+                pl.col("owed").first(),
+            )
         )
-        .with_columns(
-            (pl.coalesce(pl.col("next_eff"), pl.col("last") + 1) - pl.col("eff")).alias("seg"),
-            (pl.col("owed") - pl.col("cum")).clip(lower_bound=0).alias("unpaid"),
-        )
-        .group_by("acct")
-        .agg(
-            (pl.col("seg") * pl.col("unpaid")).sum().alias("tail"), pl.col("eff").min().alias("e0")
-        )
-    )
-    slow = slow_acc.join(sp, on="acct", how="left").select(
-        "acct",
-        (pl.col("owed") * (pl.col("e0") - pl.col("first")) + pl.col("tail")).alias("day_sum"),
-    )
-    return pl.concat([fast, slow])
+        at = sp.get_column("pos").to_numpy()
+        day_sum[at] = _np(sp, "owed") * (_np(sp, "e0") - _np(sp, "first")) + _np(sp, "tail")
+    out: np.ndarray = day_sum
+    return out
+
+
+def _shared_wide(comps: pl.DataFrame, n_shared: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Supplier and other days of the shared profiles as [profile, outage] arrays (-1: no line)."""
+    sh = comps.filter(pl.col("pid") < PROFILE_OWN)
+    k = int(sh.get_column("comp").max()) + 1 if sh.height else 0  # type: ignore[arg-type]
+    sd = np.full((max(n_shared, 1), max(k, 1)), -1, dtype=np.int64)
+    od = np.full((max(n_shared, 1), max(k, 1)), -1, dtype=np.int64)
+    if sh.height:
+        pid = _np(sh, "pid")
+        comp = _np(sh, "comp")
+        sd[pid, comp] = np.where(_np(sh, "hs") > 0, _np(sh, "sdays"), -1)
+        od[pid, comp] = np.where(_np(sh, "ho") > 0, _np(sh, "odays"), -1)
+    return sd, od, k
 
 
 def run(
@@ -308,9 +441,17 @@ def run(
     bands: pl.DataFrame,
     *,
     with_lines: bool = False,
+    profile: dict[str, float] | None = None,
 ) -> KernelResult:
-    """Bill every (validated) account; see the module docstring for the arithmetic."""
+    """Bill every (validated) account; see the module docstring for the arithmetic.
+
+    ``accounts`` must be in input order (its rows are the bills' rows); ``profile``, when
+    given, receives the seconds spent in each stage.
+    """
+    clock = _Clock(profile)
     acc = _accounts(accounts, seasons)
+    dense = _Dense(acc.get_column("acct"))
+    n = dense.n
     live = pl.col("suspension") == 0
     q_n = pl.col("q_n")
     # ---------------------------------------------------------------- charges (§3, §6, §7)
@@ -345,48 +486,74 @@ def run(
         )
         .alias("fee_cutoff_compensation"),
     )
+    clock.lap("charges")
     # ---------------------------------------------------------------- no-heat refunds (§4.1)
-    iv, acct_pid = _intervals(acc, own_no_heat, station_no_heat)
-    comps = _outages(iv)
-    per = (
-        acct_pid.join(comps, on="pid", how="inner")
-        .join(
-            acc.select(
-                "acct", "ap_day", "q_n", "day_us", "sup_mult", "oth_mult", "sup_ceil", "oth_ceil"
-            ),
-            on="acct",
-        )
+    iv, acct_pid, pid_season = _intervals(acc, own_no_heat, station_no_heat)
+    comps = (
+        _outages(iv)
+        .join(pid_season, on="pid")
+        .join(seasons.select("season_year", "day_us", "sup_ceil", "oth_ceil"), on="season_year")
         .with_columns((pl.col("ce") - pl.col("cs") - pl.col("hs")).alias("ho"))
         .with_columns(
             _days(pl.col("hs"), pl.col("day_us"), pl.col("sup_ceil")).alias("sdays"),
             _days(pl.col("ho"), pl.col("day_us"), pl.col("oth_ceil")).alias("odays"),
         )
-        .with_columns(
-            pl.when(pl.col("hs") > 0)
-            .then(rdiv(pl.col("ap_day") * pl.col("sup_mult") * pl.col("sdays"), pl.col("q_n")))
-            .alias("sup_fen"),
-            pl.when(pl.col("ho") > 0)
-            .then(rdiv(pl.col("ap_day") * pl.col("oth_mult") * pl.col("odays"), pl.col("q_n")))
-            .alias("oth_fen"),
-        )
     )
-    nh_sum = per.group_by("acct").agg(
-        pl.col("sup_fen").sum().alias("refund_supplier_outage"),
-        pl.col("oth_fen").sum().alias("refund_facility_outage"),
+    ap_day = _np(acc, "ap_day")
+    qn = _np(acc, "q_n", 1)
+    m_sup = _np(acc, "sup_mult")
+    m_oth = _np(acc, "oth_mult")
+    pid = np.full(n, -1, dtype=np.int64)
+    pid[dense.pos(acct_pid.get_column("acct"))] = _np(acct_pid, "pid")
+    shared_mask = (pid >= 0) & (pid < PROFILE_OWN)
+    n_shared = int(pid[shared_mask].max()) + 1 if shared_mask.any() else 0
+    sd, od, k_max = _shared_wide(comps, n_shared)
+    sup_sum = np.zeros(n, dtype=np.int64)
+    oth_sum = np.zeros(n, dtype=np.int64)
+    shared_at = np.flatnonzero(shared_mask)
+    p_sh = pid[shared_at]
+    long_parts: list[pl.DataFrame] = []
+    for k in range(k_max):
+        for days_arr, mult, total, code in (
+            (sd, m_sup, sup_sum, "refund.supplier_outage"),
+            (od, m_oth, oth_sum, "refund.facility_outage"),
+        ):
+            d = days_arr[p_sh, k]
+            has = d >= 0
+            at = shared_at[has]
+            fen = _rdiv_np(ap_day[at] * mult[at] * d[has], qn[at])
+            total[at] += fen
+            if with_lines:
+                long_parts.append(_nh_rows(at, k, code, fen, d[has]))
+    owned = acct_pid.filter(pl.col("pid") >= PROFILE_OWN).join(comps, on="pid")
+    if owned.height:
+        at = dense.pos(owned.get_column("acct"))
+        comp = _np(owned, "comp")
+        for days_col, has_col, mult, total, code in (
+            ("sdays", "hs", m_sup, sup_sum, "refund.supplier_outage"),
+            ("odays", "ho", m_oth, oth_sum, "refund.facility_outage"),
+        ):
+            has = _np(owned, has_col) > 0
+            d = _np(owned, days_col)[has]
+            a = at[has]
+            fen = _rdiv_np(ap_day[a] * mult[a] * d, qn[a])
+            np.add.at(total, a, fen)
+            if with_lines:
+                long_parts.append(_nh_rows(a, comp[has], code, fen, d))
+    acc = acc.with_columns(
+        pl.Series("refund_supplier_outage", sup_sum),
+        pl.Series("refund_facility_outage", oth_sum),
     )
-    acc = acc.join(nh_sum, on="acct", how="left")
+    clock.lap("no-heat refunds")
     # ---------------------------------------------------------------- temperature (§4.2)
     tp = _temperature(temperature, acc, acct_pid, comps, bands)
-    t_sum = tp.group_by("acct").agg(pl.col("fen").sum().alias("refund_temperature"))
-    acc = acc.join(t_sum, on="acct", how="left")
-    zero = pl.lit(0, dtype=pl.Int64)
+    tp = tp.with_columns(pl.Series("pos", dense.pos(tp.get_column("acct"))))
     acc = acc.with_columns(
-        [
-            pl.col(c).fill_null(0)
-            for c in ("refund_supplier_outage", "refund_facility_outage", "refund_temperature")
-        ]
+        pl.Series("refund_temperature", dense.sum(_np(tp, "pos"), _np(tp, "fen")))
     )
+    clock.lap("temperature refunds")
     # ---------------------------------------------------------------- widow waiver (§5)
+    zero = pl.lit(0, dtype=pl.Int64)
     tariff = (
         pl.col("tariff_area").fill_null(0)
         + pl.col("tariff_metered_base").fill_null(0)
@@ -407,6 +574,7 @@ def run(
         .then(remaining)
         .alias("waiver_cadre_widow")
     )
+    clock.lap("widow waiver")
     # ---------------------------------------------------------------- late fee (§7)
     fee_at_due = rdiv(pl.col("ap_area") * pl.col("cd"), q_n)
     widow_due = (
@@ -424,28 +592,32 @@ def run(
         .otherwise(pl.col("as_of"))
         .alias("last"),
         pl.max_horizontal(fee_at_due - widow_due, zero).alias("owed"),
+        pl.coalesce(pl.col("late_fee_rate"), pl.col("late_rate")).alias("rate"),
     )
-    ds = _late_day_sum(acc, payments)
-    acc = (
-        acc.join(ds, on="acct", how="left")
-        .with_columns(
-            pl.when(pl.col("late"))
-            .then(
-                mul_rdiv(
-                    pl.col("day_sum").fill_null(0),
-                    pl.coalesce(pl.col("late_fee_rate"), pl.col("late_rate")),
-                    LATE_RATE_SCALE,
-                )
-            )
-            .alias("_late")
-        )
-        .with_columns(pl.when(pl.col("_late") > 0).then(pl.col("_late")).alias("fee_late_payment"))
+    late = acc.get_column("late").to_numpy().astype(np.int64)
+    pay_pos = dense.pos(payments.get_column("acct"))
+    pay_amount = _np(payments, "amount")
+    day_sum = _late_day_sum(
+        dense,
+        late,
+        _np(acc, "first"),
+        _np(acc, "last"),
+        _np(acc, "owed"),
+        pay_pos,
+        _np(payments, "date"),
+        pay_amount,
     )
+    fee = _mul_rdiv_np(np.maximum(day_sum, 0), _np(acc, "rate"), LATE_RATE_SCALE)
+    acc = acc.with_columns(
+        pl.Series("_late", fee),
+        pl.Series("_late_on", (late > 0) & (fee > 0)),
+    ).with_columns(pl.when(pl.col("_late_on")).then(pl.col("_late")).alias("fee_late_payment"))
+    clock.lap("late fee")
     # ---------------------------------------------------------------- payments
-    pay_sum = payments.group_by("acct").agg(pl.col("amount").sum().alias("payment"))
-    acc = acc.join(pay_sum, on="acct", how="left")
-
+    acc = acc.with_columns(pl.Series("payment", dense.sum(pay_pos, pay_amount)))
+    clock.lap("payments")
     # ---------------------------------------------------------------- totals (§8)
+
     def f(c: str) -> pl.Expr:
         return pl.col(col_name(c)).fill_null(0)
 
@@ -465,7 +637,7 @@ def run(
         ).alias("balance")
     )
     signed = [(-f(c) if c in NEGATIVE else f(c)).alias(col_name(c)) for c in CODES]
-    bills = acc.sort("line").select(
+    bills = acc.select(
         "acct",
         "line",
         "account_id",
@@ -479,8 +651,40 @@ def run(
         "balance",
         *signed,
     )
-    lines = _lines(acc, per, tp, payments) if with_lines else None
+    clock.lap("totals")
+    lines = None
+    if with_lines:
+        nh_long = pl.concat(long_parts) if long_parts else pl.DataFrame(schema=_NH_SCHEMA)
+        lines = _lines(acc, nh_long, tp, payments.with_columns(pl.Series("pos", pay_pos)))
+    clock.lap("lines")
     return KernelResult(bills, lines)
+
+
+_NH_SCHEMA = {
+    "pos": pl.Int64,
+    "seq": pl.Int64,
+    "code": pl.String,
+    "fen": pl.Int64,
+    "days": pl.Int64,
+}
+
+
+def _nh_rows(
+    at: np.ndarray, comp: np.ndarray | int, code: str, fen: np.ndarray, days: np.ndarray
+) -> pl.DataFrame:
+    """Long rows of no-heat lines (for the lines output): seq orders them like the scalar bill."""
+    offset = 0 if code == "refund.supplier_outage" else 1
+    seq = 3 * SEQ_BLOCK + 2 * np.asarray(comp, dtype=np.int64) + offset
+    return pl.DataFrame(
+        {
+            "pos": at.astype(np.int64),
+            "seq": np.broadcast_to(seq, at.shape).astype(np.int64),
+            "code": np.full(at.shape, code),
+            "fen": -fen.astype(np.int64),
+            "days": days.astype(np.int64),
+        },
+        schema=_NH_SCHEMA,
+    )
 
 
 def _temperature(
@@ -607,9 +811,10 @@ def _line_days(code: str) -> pl.Expr:
 
 
 def _lines(
-    acc: pl.DataFrame, per: pl.DataFrame, tp: pl.DataFrame, payments: pl.DataFrame
+    acc: pl.DataFrame, nh: pl.DataFrame, tp: pl.DataFrame, payments: pl.DataFrame
 ) -> pl.DataFrame:
-    """The long lines frame: acct, seq, code, fen (signed), kind, days, season_year."""
+    """The long lines frame in bill order: pos, seq, code, fen (signed), kind, days, keys."""
+    acc = acc.with_row_index("pos").with_columns(pl.col("pos").cast(pl.Int64))
     one = []
     for code in (
         "fee.suspension_compensation",
@@ -625,36 +830,17 @@ def _lines(
         sign = -1 if code in NEGATIVE else 1
         one.append(
             acc.filter(pl.col(c).is_not_null()).select(
-                "acct",
+                "pos",
                 pl.lit(BLOCK[code] * SEQ_BLOCK + idx, dtype=pl.Int64).alias("seq"),
                 pl.lit(code).alias("code"),
                 (pl.col(c) * sign).alias("fen"),
                 pl.lit(None, dtype=pl.String).alias("kind"),
-                _line_days(code).alias("days"),
+                _line_days(code).cast(pl.Int64).alias("days"),
             )
         )
-    nh = pl.concat(
-        [
-            per.filter(pl.col("sup_fen").is_not_null()).select(
-                "acct",
-                (3 * SEQ_BLOCK + 2 * pl.col("comp")).alias("seq"),
-                pl.lit("refund.supplier_outage").alias("code"),
-                (-pl.col("sup_fen")).alias("fen"),
-                pl.lit(None, dtype=pl.String).alias("kind"),
-                pl.col("sdays").alias("days"),
-            ),
-            per.filter(pl.col("oth_fen").is_not_null()).select(
-                "acct",
-                (3 * SEQ_BLOCK + 2 * pl.col("comp") + 1).alias("seq"),
-                pl.lit("refund.facility_outage").alias("code"),
-                (-pl.col("oth_fen")).alias("fen"),
-                pl.lit(None, dtype=pl.String).alias("kind"),
-                pl.col("odays").alias("days"),
-            ),
-        ]
-    )
+    nh = nh.select("pos", "seq", "code", "fen", pl.lit(None, dtype=pl.String).alias("kind"), "days")
     temp = tp.select(
-        "acct",
+        "pos",
         (4 * SEQ_BLOCK + pl.col("line")).alias("seq"),
         pl.lit("refund.temperature").alias("code"),
         (-pl.col("fen")).alias("fen"),
@@ -662,25 +848,19 @@ def _lines(
         pl.col("days"),
     )
     pay = payments.select(
-        "acct",
+        "pos",
         (7 * SEQ_BLOCK + pl.col("line")).alias("seq"),
         pl.lit("payment").alias("code"),
         (-pl.col("amount")).alias("fen"),
         pl.lit(None, dtype=pl.String).alias("kind"),
         pl.lit(None, dtype=pl.Int64).alias("days"),
     )
-    lines = pl.concat([*one, nh, temp, pay], how="vertical_relaxed")
+    lines = pl.concat([*one, nh, temp, pay], how="vertical_relaxed").sort("pos", "seq")
+    at = lines.get_column("pos")
     keys = acc.select(
-        "acct",
-        "line",
-        "account_id",
-        "season",
-        "season_year",
-        "residential",
-        "suspension",
-        "has_children",
+        "account_id", "season", "season_year", "residential", "suspension", "has_children"
     )
-    lines = lines.join(keys, on="acct").sort("line", "seq").drop("line")
+    lines = pl.concat([lines, keys[at]], how="horizontal")
     cat = (
         pl.when(pl.col("residential"))
         .then(pl.lit("residential"))
