@@ -145,30 +145,42 @@ def read_claimed(
     frame = read_text(source, list(names), encoding).rename(names)
     figures = [f for f in names.values() if f in FIGURES]
     original = {v: k for k, v in names.items()}
-    checks: list[tuple[str, pl.Expr]] = []  # (figure, its problem)
+    # phase 1, every row: parse each figure and flag bad cells (no message is formatted)
+    checks: list[tuple[str, pl.Expr, pl.Expr]] = []  # (column, is bad, why — for bad rows only)
     for key in KEYS:
         blank = pl.col(key).is_null() | (pl.col(key).str.strip_chars() == "")
-        checks.append((key, pl.when(blank).then(pl.lit("required cell is empty"))))
-    values = []
+        checks.append((key, blank, pl.lit("required cell is empty")))
+    values: list[pl.Expr] = []
     for fig in figures:
         cell = decimal(fig, MONEY_DECIMALS, what="amount")  # the batch engine's cell rules
-        values.append(cell.value.alias(fig))
-        bad = pl.col(fig).is_not_null() & cell.value.is_null()
-        checks.append((fig, pl.when(bad).then(cell.message)))
-    errs = frame.with_columns([p.alias(f"__e{i}") for i, (_, p) in enumerate(checks)])
+        values.append(cell.value.alias(f"__v{len(values)}"))
+        checks.append(
+            (
+                fig,
+                pl.col(fig).is_not_null() & pl.col(f"__v{len(values) - 1}").is_null(),
+                cell.message,
+            )
+        )
+    parsed = frame.with_columns(values).with_columns(
+        [bad.alias(f"__b{i}") for i, (_, bad, _) in enumerate(checks)]
+    )
+    any_bad = pl.any_horizontal([pl.col(f"__b{i}") for i in range(len(checks))])
+    # phase 2, the failing rows only: one reject per bad cell, with its reason
+    failing = parsed.filter(any_bad)
     rejects = [
-        errs.filter(pl.col(f"__e{i}").is_not_null()).select(
+        failing.filter(pl.col(f"__b{i}")).select(
             pl.lit("claimed").alias("table"),
             pl.lit(name).alias("file"),
             pl.col(LINE).alias("line"),
-            pl.lit(original[fig]).alias("column"),
-            pl.col(fig).fill_null("").alias("value"),
-            pl.col(f"__e{i}").alias("reason"),
+            pl.lit(original[col]).alias("column"),
+            pl.col(col).fill_null("").alias("value"),
+            why.alias("reason"),
         )
-        for i, (fig, _) in enumerate(checks)
+        for i, (col, _, why) in enumerate(checks)
     ]
-    bad = pl.any_horizontal([pl.col(f"__e{i}").is_not_null() for i in range(len(checks))])
-    good = errs.filter(~bad).select("account_id", "season", LINE, *values)
+    good = parsed.filter(~any_bad).select(
+        "account_id", "season", LINE, *[pl.col(f"__v{i}").alias(f) for i, f in enumerate(figures)]
+    )
     repeated = pl.len().over("account_id", "season") > 1
     rejects.append(
         good.filter(repeated).select(

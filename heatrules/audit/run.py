@@ -418,6 +418,8 @@ def audit(
         for key, items in grouped.items():
             case, station = found[key]
             work.append(_Work(key, case, station, items))
+    timings["cases"] = time.perf_counter() - t
+    t = time.perf_counter()
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(work) >= PARALLEL_FROM else 1
     differences, mismatches = _classify_all(work, params, jobs)
