@@ -550,7 +550,9 @@ def validate_tables(
         culprits(tp, tp_problems, "temperature"),
         culprits(pm, pm_problems, "payments"),
     ]
-    st_bad = nh_st.filter(pl.col("bad") & pl.col("st_known").fill_null(False))
+    st_bad = nh_st.filter(
+        pl.col("bad") & pl.col("st_known").fill_null(False) & pl.col("account_id").is_null()
+    )
     if st_bad.height:
         first_bad = (
             st_bad.select("v_station_id", "v_season", LINE)
