@@ -7,7 +7,7 @@ claimed figures of a mistaken account being its bill under the mistaken reading 
 engine, another :class:`~heatrules.policy.Policy` — as a billing system with that reading
 would produce them.
 
-    python -m heatrules.audit.demo OUT_DIR [N]   # writes the CSV tables and claimed.csv
+    python -m heatrules.audit.demo OUT_DIR [N [MISTAKE_RATE]]  # the CSV tables, claimed.csv
 """
 
 from __future__ import annotations
@@ -291,7 +291,8 @@ def write_export(folder: str | Path, accounts: list[Seeded]) -> dict[str, Path]:
 def main(argv: list[str]) -> int:
     folder = argv[0] if argv else "audit-demo"
     n = int(argv[1]) if len(argv) > 1 else 200
-    paths = write_export(folder, seeded_cases() + random_cases(n))
+    rate = float(argv[2]) if len(argv) > 2 else 0.05
+    paths = write_export(folder, seeded_cases() + random_cases(n, mistake_rate=rate))
     for name, path in paths.items():
         print(f"{name}: {path}")
     return 0

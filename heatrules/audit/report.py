@@ -9,6 +9,7 @@ differences (signed, in decades of yuan) and the accounts with the largest diffe
 from __future__ import annotations
 
 import html
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -111,8 +112,8 @@ def _table(head: tuple[str, ...], rows: list[tuple[object, ...]], numeric: set[i
     return f"<table><thead><tr>{ths}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render(result: AuditResult) -> str:
-    """The report as one HTML document."""
+def body_html(result: AuditResult) -> str:
+    """The report's content: statistics, the four charts and the tables."""
     diffs = result.differences
     by_class = result.by_class()
     amounts = result.amount_by_class()
@@ -234,20 +235,47 @@ def render(result: AuditResult) -> str:
         body.append(
             f"<p class='meta'>… {result.rejects.height - len(reject_rows)} more in rejects.csv</p>"
         )
+    return "\n".join(body)
+
+
+STYLE = (
+    "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;"
+    "color:#222;max-width:1200px}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;"
+    "border-bottom:1px solid #ddd}figure{margin:1em 0}figcaption{font-weight:600;"
+    "margin-bottom:.3em}svg text{font-size:12px;fill:#222}svg text.note{fill:#555}"
+    "table{border-collapse:collapse;font-size:12px;margin:.5em 0}td,th{border:1px solid #ddd;"
+    "padding:3px 6px;vertical-align:top}th{background:#f4f4f4}td.num{text-align:right;"
+    "font-variant-numeric:tabular-nums}.meta,.none{color:#666}.stats li{margin:.2em 0}"
+)
+
+
+def render(result: AuditResult) -> str:
+    """The report as one self-contained HTML document."""
     return (
         "<!DOCTYPE html>\n<html lang='zh'><head><meta charset='utf-8'>"
         f"<meta http-equiv='Content-Security-Policy' content=\"{_CSP}\">"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>heatrules audit</title><style>"
-        "body{font-family:system-ui,'Noto Sans CJK SC','Microsoft YaHei',sans-serif;margin:2em;"
-        "color:#222;max-width:1200px}h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em;"
-        "border-bottom:1px solid #ddd}figure{margin:1em 0}figcaption{font-weight:600;"
-        "margin-bottom:.3em}svg text{font-size:12px;fill:#222}svg text.note{fill:#555}"
-        "table{border-collapse:collapse;font-size:12px;margin:.5em 0}td,th{border:1px solid #ddd;"
-        "padding:3px 6px;vertical-align:top}th{background:#f4f4f4}td.num{text-align:right;"
-        "font-variant-numeric:tabular-nums}.meta,.none{color:#666}.stats li{margin:.2em 0}"
-        "</style></head><body>" + "\n".join(body) + "</body></html>\n"
+        f"<title>heatrules audit</title><style>{STYLE}</style></head><body>"
+        + body_html(result)
+        + "</body></html>\n"
     )
+
+
+def fragment(result: AuditResult) -> str:
+    """The report's content for a notebook cell (scoped style, no document wrapper)."""
+    scoped = re.sub(
+        r"(^|})([^{}]+){",
+        lambda m: (
+            m.group(1)
+            + ",".join(
+                ".heatrules-audit" if sel == "body" else f".heatrules-audit {sel}"
+                for sel in m.group(2).split(",")
+            )
+            + "{"
+        ),
+        STYLE,
+    )
+    return f"<div class='heatrules-audit'><style>{scoped}</style>{body_html(result)}</div>"
 
 
 def write_report(result: AuditResult, path: str | Path) -> Path:

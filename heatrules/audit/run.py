@@ -161,6 +161,11 @@ class AuditResult:
             if d.account_id == account_id and (season is None or d.season == season)
         ]
 
+    def _repr_html_(self) -> str:  # Jupyter: the report's charts and tables
+        from .report import fragment
+
+        return fragment(self)
+
     def differences_frame(self) -> pl.DataFrame:
         """The differences as a polars DataFrame (money as ``Decimal(18, 2)``)."""
         from .outputs import differences_frame

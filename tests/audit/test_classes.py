@@ -181,3 +181,14 @@ def test_the_terminal_summary(
     assert f"{len(accounts)} accounts audited" in out
     for text in ("differences by class", "waiver_extra", "reconciliation", "report.html"):
         assert text in out
+
+
+def test_the_bundled_example_is_the_demo_export(tmp_path: Path) -> None:
+    from heatrules.audit.demo import seeded_cases
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "audit"
+    fresh = write_export(tmp_path, seeded_cases() + random_cases(40, seed=6, mistake_rate=0.0))
+    for name, path in fresh.items():
+        assert (example / path.name).read_bytes() == path.read_bytes(), name
+    result = run_audit({name: example / p.name for name, p in fresh.items()})
+    assert {d.account_id for d in result.differences} == {f"S{i:02d}" for i in range(1, 14)}
