@@ -413,6 +413,8 @@ def audit(
 
     t = time.perf_counter()
     work: list[_Work] = []
+    mismatches: list[str] = []
+    unclassified: list[Difference] = []
     if long.height:
         found = _cases(tables, v.rejects, long.select(KEYS).unique())
         grouped: dict[tuple[str, str], list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
@@ -421,13 +423,33 @@ def audit(
         ).iter_rows():
             grouped[(acc_id, season)].append((figures[fig], yuan(c), yuan(e)))
         for key, items in grouped.items():
+            if key not in found:  # billed by the batch engine, yet no case: never hide it
+                mismatches.append(f"{key[0]} {key[1]}: billed, but its case could not be built")
+                unclassified += [
+                    Difference(
+                        key[0],
+                        key[1],
+                        fig,
+                        c,
+                        e,
+                        "unexplained",
+                        f"{fig}：公司 {fmt(c)} 元，按规定 {fmt(e)} 元；本户无法重建案例，未作分类。",
+                        f"{fig}: claimed {fmt(c)}, expected {fmt(e)}; the account's case could "
+                        "not be rebuilt, so it was not classified.",
+                        "",
+                    )
+                    for fig, c, e in items
+                ]
+                continue
             case, station = found[key]
             work.append(_Work(key, case, station, items))
     timings["cases"] = time.perf_counter() - t
     t = time.perf_counter()
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(work) >= PARALLEL_FROM else 1
-    differences, mismatches = _classify_all(work, params, jobs)
+    differences, disagree = _classify_all(work, params, jobs)
+    differences += unclassified
+    mismatches += disagree
     timings["classify"] = time.perf_counter() - t
 
     rejects = pl.concat(
