@@ -65,7 +65,7 @@ def write_table(frame: pl.DataFrame, out: Path, stem: str, fmt: str) -> Path:
         atomic_write(path, lambda p: safe.write_csv(p))
     else:
         path = out / f"{stem}.parquet"
-        atomic_write(path, lambda p: frame.write_parquet(p))
+        atomic_write(path, lambda p: frame.write_parquet(p, compression="snappy"))
     return path
 
 

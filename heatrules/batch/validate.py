@@ -20,6 +20,7 @@ column, and every problem of its phase in the reason.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -377,12 +378,28 @@ def validate_tables(
     temperature: RawTable,
     payments: RawTable,
     params: Parameters,
+    *,
+    profile: dict[str, float] | None = None,
 ) -> Validated:
-    """Validate the four tables and return typed accepted rows, rejects and counts."""
+    """Validate the four tables and return typed accepted rows, rejects and counts.
+
+    ``profile``, when given, receives the seconds spent in each stage.
+    """
+    t_last = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t_last
+        now = time.perf_counter()
+        if profile is not None:
+            profile[name] = profile.get(name, 0.0) + now - t_last
+        t_last = now
+
     acc, acc_p1 = _parse(TABLES["accounts"], accounts)
+    lap("cells accounts")
     nh, nh_p1 = _parse(TABLES["no_heat"], no_heat)
     tp, tp_p1 = _parse(TABLES["temperature"], temperature)
     pm, pm_p1 = _parse(TABLES["payments"], payments)
+    lap("cells events")
 
     # ---------------------------------------------------------------- accounts and keys
     years = acc.get_column("v_season").drop_nulls().unique().to_list()
@@ -456,6 +473,7 @@ def validate_tables(
             ),
         )
 
+    lap("accounts keys and rules")
     # ---------------------------------------------------------------- no_heat
     own_rows = v("account_id").is_not_null() & pl.col("station_id").is_null()
     nh = nh.with_columns(own_rows.alias("is_acct"))
@@ -521,10 +539,12 @@ def validate_tables(
     tp = tp.join(crowded, on=["kid", LINE], how="left")
     tp, tp_p2 = apply_checks(tp, [unknown("temperature"), *_temperature_checks()])
 
+    lap("no_heat and temperature")
     # ---------------------------------------------------------------- payments
     pm = attach(pm, ())
     pm, pm_p2 = apply_checks(pm, [unknown("payments")])
 
+    lap("payments")
     # ---------------------------------------------------------------- the partial-facts rule
     nh_problems = pl.concat([nh_p1, nh_acc_p2, nh_st_p2])
     tp_problems = pl.concat([tp_p1, tp_p2])
@@ -624,6 +644,7 @@ def validate_tables(
     tp = cascade(tp, "temperature")
     pm = cascade(pm, "payments")
 
+    lap("partial facts")
     rejects = pl.concat(
         [
             _rejects(acc_problems, "accounts", accounts.source),
@@ -646,6 +667,7 @@ def validate_tables(
         rej = sum(int(f.get_column("bad").sum()) for f in frames)
         counts[name] = {"read": read, "accepted": read - rej, "rejected": rej}
 
+    lap("rejects and counts")
     # ---------------------------------------------------------------- typed accepted rows
     good = acc.filter(~pl.col("bad")).sort(LINE)
     accounts_t = good.select(
@@ -716,6 +738,7 @@ def validate_tables(
         v("date").alias("date"),
         v("amount").alias("amount"),
     )
+    lap("typed columns")
     return Validated(
         accounts=accounts_t,
         own_no_heat=own,
