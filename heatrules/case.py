@@ -16,12 +16,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from .fields import (
     Area,
-    DecimalValue,
+    Celsius,
     Flag,
+    Kwh,
     LocalDate,
     Money,
-    NonNegative,
     PositiveMoney,
+    Rate,
     Text,
     Timestamp,
 )
@@ -100,8 +101,8 @@ class Account(Strict):
     billing_area_m2: Area
     billing: Annotated[Literal["area", "metered"], BeforeValidator(_default_billing)] = "area"
     connected_on: LocalDate | None = None
-    metered_kwh: NonNegative | None = None
-    late_fee_rate: NonNegative | None = None
+    metered_kwh: Kwh | None = None
+    late_fee_rate: Rate | None = None
 
 
 class Supply(Strict):
@@ -139,9 +140,9 @@ class TemperatureRecord(Strict):
     room: Text
     room_area_m2: Area
     measured_at: Timestamp
-    celsius: DecimalValue | None = None
+    celsius: Celsius | None = None
     restored_at: Timestamp | None = None
-    standard_celsius: DecimalValue | None = None
+    standard_celsius: Celsius | None = None
     deemed_failure: Annotated[bool, BeforeValidator(_default_false)] = False
     user_fault: UserFault | None = None
 

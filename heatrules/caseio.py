@@ -7,6 +7,7 @@ that does not validate raises :class:`~heatrules.errors.CaseError` naming the fi
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from .errors import CaseError, InputFileError
 from .textyaml import load_json_text, load_yaml_text
 
 CASE_SUFFIXES = (".json", ".jsonl", ".yaml", ".yml")
+STDIN = "-"
+"""A path of ``-`` reads the cases from standard input (JSON, JSON lines or YAML)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,15 @@ class RawCase:
     data: Any
     source: str
     index: int
+    error: str | None = None
+    """Why this entry could not be read (e.g. a bad line of a JSON-lines file)."""
+
+    @property
+    def given_name(self) -> str | None:
+        """The case's own ``name`` (None when it has none)."""
+        if isinstance(self.data, dict) and isinstance(self.data.get("name"), str):
+            return str(self.data["name"])
+        return None
 
     @property
     def name(self) -> str:
@@ -78,6 +90,13 @@ def errors_from_validation(exc: ValidationError, prefix: tuple[int | str, ...] =
     return CaseError(problems)
 
 
+def parse_raw(raw: RawCase) -> Case:
+    """Validate one case as read from a file (a read error of its own is a CaseError)."""
+    if raw.error is not None:
+        raise CaseError.single("", raw.error)
+    return parse_case(raw.data)
+
+
 def parse_case(data: Any) -> Case:
     """Validate one case mapping into a :class:`Case` (structure and types only)."""
     if isinstance(data, Case):
@@ -95,28 +114,43 @@ def parse_case(data: Any) -> Case:
         return Case.model_validate(data)
     except ValidationError as exc:
         raise errors_from_validation(exc) from None
+    except RecursionError:
+        raise CaseError.single("", "the case is nested too deeply") from None
 
 
 def read_cases(path: str | Path) -> list[RawCase]:
     """Read every case in one file (not validated yet)."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(f"{source}: cannot be read: {exc.strerror or exc}") from None
+    if source == STDIN:
+        source = "<stdin>"
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"{source}: cannot be read: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputFileError(f"{source}: line {line}: not valid UTF-8") from None
-    suffix = path.suffix.lower()
+    suffix = _sniff(text) if source == "<stdin>" else path.suffix.lower()
     if suffix == ".jsonl":
-        items: list[Any] = []
+        raws: list[RawCase] = []
         for n, line_text in enumerate(text.splitlines(), start=1):
-            if line_text.strip():
-                items.append(load_json_text(line_text, f"{source}: line {n}"))
-        return [RawCase(d, source, i) for i, d in enumerate(items)]
+            if not line_text.strip():
+                continue
+            try:
+                data = load_json_text(line_text, f"line {n}")
+            except InputFileError as exc:
+                message = str(exc).replace(": line 1 column ", ": column ")
+                raws.append(RawCase(None, source, len(raws), message))
+                continue
+            raws.append(RawCase(data, source, len(raws)))
+        if not raws:
+            raise InputFileError(f"{source}: contains no cases")
+        return raws
     if suffix == ".json":
         data = load_json_text(text, source)
     elif suffix in (".yaml", ".yml"):
@@ -128,18 +162,36 @@ def read_cases(path: str | Path) -> list[RawCase]:
     return [RawCase(d, source, i) for i, d in enumerate(_case_list(data, source))]
 
 
+def _sniff(text: str) -> str:
+    """The format of standard input: JSON, JSON lines (one object per line) or YAML."""
+    body = text.strip()
+    if body.startswith(("{", "[")):
+        lines = [ln for ln in body.splitlines() if ln.strip()]
+        if len(lines) > 1 and all(
+            ln.lstrip().startswith("{") and ln.rstrip().endswith("}") for ln in lines
+        ):
+            try:
+                load_json_text(body)
+            except InputFileError:
+                return ".jsonl"
+        return ".json"
+    return ".yaml"
+
+
 def _case_list(data: Any, source: str) -> list[Any]:
     if data is None:
-        raise InputFileError(f"{source}: the file is empty")
+        raise InputFileError(f"{source}: contains no case (the file is empty or null)")
     if isinstance(data, list):
+        if not data:
+            raise InputFileError(f"{source}: contains no cases (an empty list)")
         return data
     if isinstance(data, dict):
         if "cases" in data:
             extra = sorted(str(k) for k in data if k != "cases")
             if extra:
                 raise InputFileError(f"{source}: unknown top-level keys beside 'cases': {extra}")
-            if not isinstance(data["cases"], list):
-                raise InputFileError(f"{source}: 'cases' must be a list")
+            if not isinstance(data["cases"], list) or not data["cases"]:
+                raise InputFileError(f"{source}: contains no cases ('cases' must be a non-empty list)")
             return list(data["cases"])
         return [data]
     raise InputFileError(f"{source}: expected a case, a list of cases or {{cases: [...]}}")
@@ -155,7 +207,9 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
     """Files and folders (recursively, sorted) as ``(file, named_explicitly)`` pairs."""
     for p in paths:
         path = Path(p)
-        if path.is_dir():
+        if str(p) == STDIN:
+            yield path, True
+        elif path.is_dir():
             found = sorted(
                 f for f in path.rglob("*") if f.is_file() and f.suffix.lower() in CASE_SUFFIXES
             )
@@ -177,21 +231,38 @@ def is_services_document(raws: list[RawCase]) -> bool:
 
 
 def read_folder_cases(
-    paths: Iterable[str | Path], skipped: list[str] | None = None
+    paths: Iterable[str | Path],
+    skipped: list[str] | None = None,
+    errors: list[str] | None = None,
 ) -> Iterator[RawCase]:
-    """Every case in the files and folders given.
+    """Every case in the files and folders given, file by file.
 
     Inside a folder, a file that is a duty-catalogue application or work order is skipped
     (its path is appended to ``skipped`` so the caller can say so); named explicitly, it is
-    read as cases and rejected with a hint.
+    read as cases and rejected with a hint. A path or file that cannot be read is appended to
+    ``errors`` (when given) and the other files still run; without ``errors`` it raises.
     """
-    for path, explicit in expand_paths(paths):
-        raws = read_cases(path)
-        if not explicit and is_services_document(raws):
-            if skipped is not None:
-                skipped.append(str(path))
+    for p in paths:
+        try:
+            files = list(expand_paths([p]))
+        except InputFileError as exc:
+            if errors is None:
+                raise
+            errors.append(str(exc))
             continue
-        yield from raws
+        for path, explicit in files:
+            try:
+                raws = read_cases(path)
+            except InputFileError as exc:
+                if errors is None:
+                    raise
+                errors.append(str(exc))
+                continue
+            if not explicit and is_services_document(raws):
+                if skipped is not None:
+                    skipped.append(str(path))
+                continue
+            yield from raws
 
 
 def load_cases(*paths: str | Path) -> list[Case]:
@@ -200,7 +271,7 @@ def load_cases(*paths: str | Path) -> list[Case]:
     for f in iter_case_files(paths):
         for raw in read_cases(f):
             try:
-                cases.append(parse_case(raw.data))
+                cases.append(parse_raw(raw))
             except CaseError as exc:
                 raise CaseError(
                     [(f"{raw.name}: {p}" if p else raw.name, m) for p, m in exc.problems]

@@ -9,16 +9,28 @@ need a time part and are converted to Asia/Shanghai; dates are ISO calendar date
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+from .limits import (
+    CELSIUS_DECIMALS,
+    KWH_DECIMALS,
+    MAX_AREA_M2,
+    MAX_CELSIUS,
+    MAX_KWH,
+    MAX_MONEY,
+    MIN_CELSIUS,
+    RATE_DECIMALS,
+)
 from .localtime import parse_date, parse_timestamp, to_local
 from .textyaml import JsonNumber, NonFinite
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+MAX_DIGITS = 40  # longer decimal text is rejected before it is converted
 DECIMAL_PATTERN = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 
 
@@ -29,6 +41,8 @@ def parse_decimal(value: Any) -> Decimal:
     if isinstance(value, NonFinite):
         raise ValueError(f"{value} is not a finite decimal")
     if isinstance(value, int):
+        if abs(value) >= 10**MAX_DIGITS:
+            raise ValueError(f"{value} is too large")
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
@@ -47,8 +61,35 @@ def parse_decimal(value: Any) -> Decimal:
                 f"{str(value)!r} is not a plain decimal (digits with an optional '.' and "
                 "fraction; no spaces, separators, exponents or full-width digits)"
             )
+        if len(value) > MAX_DIGITS:
+            raise ValueError(f"{str(value)[:20]}… has more than {MAX_DIGITS} characters")
         return Decimal(value)
-    raise ValueError(f"expected a decimal number, got {type(value).__name__}")
+    raise ValueError(f"expected a decimal number, got {describe(value)}")
+
+
+def _max_decimals(places: int) -> Callable[[Decimal], Decimal]:
+    def check(value: Decimal) -> Decimal:
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > places:
+            raise ValueError(f"{value} has more than {places} decimals")
+        return value
+
+    return check
+
+
+def _at_most(limit: Decimal, what: str) -> Callable[[Decimal], Decimal]:
+    def check(value: Decimal) -> Decimal:
+        if abs(value) > limit:
+            raise ValueError(f"{value} is larger than {limit} {what} (heatrules.limits)")
+        return value
+
+    return check
+
+
+def _celsius_range(value: Decimal) -> Decimal:
+    if not MIN_CELSIUS <= value <= MAX_CELSIUS:
+        raise ValueError(f"{value} °C is not a possible temperature")
+    return value
 
 
 def _two_decimals(value: Decimal) -> Decimal:
@@ -71,14 +112,7 @@ def _non_negative(value: Decimal) -> Decimal:
 
 def _text(value: Any) -> str:
     if isinstance(value, (JsonNumber, NonFinite)) or not isinstance(value, str):
-        kind = (
-            "a number"
-            if isinstance(value, (int, float, Decimal, JsonNumber))
-            else ("null" if value is None else type(value).__name__)
-        )
-        if isinstance(value, bool):
-            kind = "a boolean"
-        raise ValueError(f"must be text (a string), not {kind}")
+        raise ValueError(f"must be text (a string), not {describe(value)}")
     if value.strip() == "":
         raise ValueError("must not be empty")
     return str(value)
@@ -91,7 +125,7 @@ def _timestamp(value: Any) -> datetime:
         raise ValueError(f"{value.isoformat()!r} is a date; a timestamp needs a time part")
     if isinstance(value, str) and not isinstance(value, (JsonNumber, NonFinite)):
         return parse_timestamp(value)
-    raise ValueError(f"expected an ISO 8601 timestamp, got {type(value).__name__}")
+    raise ValueError(f"expected an ISO 8601 timestamp, got {describe(value)}")
 
 
 def _date(value: Any) -> date:
@@ -101,13 +135,30 @@ def _date(value: Any) -> date:
         return value
     if isinstance(value, str) and not isinstance(value, (JsonNumber, NonFinite)):
         return parse_date(value)
-    raise ValueError(f"expected an ISO calendar date YYYY-MM-DD, got {type(value).__name__}")
+    raise ValueError(f"expected an ISO calendar date YYYY-MM-DD, got {describe(value)}")
 
 
 def _strict_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     raise ValueError(f"expected true or false, got {value!r}")
+
+
+def describe(value: Any) -> str:
+    """How a wrong value's type reads in a message (YAML/JSON words, not Python's)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float, Decimal, JsonNumber)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
 
 
 _DEC_SCHEMA = WithJsonSchema(
@@ -120,6 +171,7 @@ DecimalValue = Annotated[Decimal, BeforeValidator(parse_decimal), _DEC_SCHEMA]
 Area = Annotated[
     Decimal,
     BeforeValidator(parse_decimal),
+    AfterValidator(_at_most(MAX_AREA_M2, "m2")),
     AfterValidator(_positive),
     AfterValidator(_two_decimals),
     _DEC_SCHEMA,
@@ -127,13 +179,41 @@ Area = Annotated[
 """An area in m²: > 0, at most 2 decimals (judged on the value: 100.000 is 100.00)."""
 
 Money = Annotated[
-    Decimal, BeforeValidator(parse_decimal), AfterValidator(_two_decimals), _DEC_SCHEMA
+    Decimal,
+    BeforeValidator(parse_decimal),
+    AfterValidator(_at_most(MAX_MONEY, "yuan")),
+    AfterValidator(_two_decimals),
+    _DEC_SCHEMA,
 ]
 PositiveMoney = Annotated[
     Decimal,
     BeforeValidator(parse_decimal),
+    AfterValidator(_at_most(MAX_MONEY, "yuan")),
     AfterValidator(_positive),
     AfterValidator(_two_decimals),
+    _DEC_SCHEMA,
+]
+Kwh = Annotated[
+    Decimal,
+    BeforeValidator(parse_decimal),
+    AfterValidator(_at_most(MAX_KWH, "kWh")),
+    AfterValidator(_non_negative),
+    AfterValidator(_max_decimals(KWH_DECIMALS)),
+    _DEC_SCHEMA,
+]
+Rate = Annotated[
+    Decimal,
+    BeforeValidator(parse_decimal),
+    AfterValidator(_at_most(Decimal(1), "per day")),
+    AfterValidator(_non_negative),
+    AfterValidator(_max_decimals(RATE_DECIMALS)),
+    _DEC_SCHEMA,
+]
+Celsius = Annotated[
+    Decimal,
+    BeforeValidator(parse_decimal),
+    AfterValidator(_celsius_range),
+    AfterValidator(_max_decimals(CELSIUS_DECIMALS)),
     _DEC_SCHEMA,
 ]
 NonNegative = Annotated[

@@ -42,7 +42,7 @@ def to_fen(value: Exact) -> Decimal:
         fen += 1
     if fen == 0:
         return ZERO
-    return (Decimal(sign * fen) / 100).quantize(FEN)
+    return Decimal(sign * fen).scaleb(-2)
 
 
 def fmt(amount: Decimal) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -17,7 +18,7 @@ TOTAL_LABELS = {
         "waivers": "减免",
         "late_fees": "违约金",
         "payments": "已缴",
-        "balance": "余额（正数为用户应缴）",
+        "balance": "余额",
     },
     "en": {
         "charges": "charges",
@@ -25,14 +26,21 @@ TOTAL_LABELS = {
         "waivers": "waivers",
         "late_fees": "late fees",
         "payments": "payments",
-        "balance": "balance (> 0 the user owes)",
+        "balance": "balance",
     },
+}
+
+
+BALANCE_NOTE = {
+    "zh": "正数：用户应缴；负数：供热单位应退还用户",
+    "en": "> 0: the user owes; < 0: the supplier owes the user",
 }
 
 
 def bill_table(bill: Bill, lang: str = "zh") -> Table:
     """A rich table of the bill's lines and totals, explanations in ``lang``."""
-    title = f"{bill.name or bill.account_id} — {bill.account_id} · {bill.season}"
+    where = f"{bill.account_id} · {bill.season}"
+    title = escape(f"{bill.name} — {where}" if bill.name else where)
     heads = (
         ("代码", "金额（元）", "说明", "依据")
         if lang == "zh"
@@ -43,16 +51,14 @@ def bill_table(bill: Bill, lang: str = "zh") -> Table:
     )
     table.add_column(heads[0], no_wrap=True)
     table.add_column(heads[1], justify="right", no_wrap=True)
-    table.add_column(heads[2], ratio=3)
-    table.add_column(heads[3], ratio=2, style="dim")
+    table.add_column(f"{heads[2]} · {heads[3]}")
     for line in bill.lines:
-        explain = line.explain_zh if lang == "zh" else line.explain_en
-        cite = line.citation
+        explain = Text(line.explain_zh if lang == "zh" else line.explain_en)
+        explain.append(f"\n{line.citation.short()}", style="dim")
         table.add_row(
-            line.code,
+            Text(line.code),
             Text(fmt(line.amount), style="green" if line.amount < 0 else ""),
-            Text(explain),
-            Text(cite.short()),
+            explain,
         )
     table.add_section()
     totals = bill.totals.to_dict()
@@ -60,11 +66,10 @@ def bill_table(bill: Bill, lang: str = "zh") -> Table:
         table.add_row(
             Text(TOTAL_LABELS[lang][name], style="bold"),
             Text(totals[name], style="bold"),
-            "",
-            "",
+            Text(BALANCE_NOTE[lang] if name == "balance" else "", style="dim"),
         )
     for note in bill.notes:
-        table.add_row("", "", Text(note.zh if lang == "zh" else note.en, style="italic"), "")
+        table.add_row("", "", Text(note.zh if lang == "zh" else note.en, style="italic"))
     return table
 
 

@@ -87,6 +87,8 @@ def load_yaml_text(text: str, source: str = "<string>") -> Any:
         return yaml.load(text, Loader=TextLoader)
     except yaml.YAMLError as exc:
         raise InputFileError(f"{source}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise InputFileError(f"{source}: not valid YAML: nested too deeply") from None
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -109,3 +111,5 @@ def load_json_text(text: str, source: str = "<string>") -> Any:
         )
     except ValueError as exc:
         raise InputFileError(f"{source}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(f"{source}: not valid JSON: nested too deeply") from None

@@ -39,6 +39,10 @@ def validate(case: Case, params: Parameters) -> None:
             problems.append(
                 ("account.metered_kwh", "required for a metered account (billing: metered)")
             )
+    elif acc.metered_kwh is not None:
+        problems.append(
+            ("account.metered_kwh", "given for an area-billed account; set billing: metered")
+        )
     if acc.connected_on is not None and acc.connected_on > period.last_day:
         problems.append(
             (

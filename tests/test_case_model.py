@@ -120,3 +120,43 @@ def test_non_utf8_file_names_the_line(tmp_path: Path) -> None:
     p.write_bytes("season: x\nname: 供热\n".encode("gbk"))
     with pytest.raises(InputFileError, match="line 2"):
         read_cases(p)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("billing_area_m2", "1" + "0" * 30),
+        ("billing_area_m2", "1000000.01"),
+        ("metered_kwh", "1.0001"),
+        ("late_fee_rate", "0.0000001"),
+    ],
+)
+def test_engineering_limits_name_the_field(field: str, value: str) -> None:
+    extra = {"billing": "metered", "metered_kwh": "1"} if field == "metered_kwh" else {}
+    with pytest.raises(CaseError, match=field):
+        run(account={**extra, field: value})
+
+
+def test_limits_on_money_and_temperature() -> None:
+    with pytest.raises(CaseError, match=r"payments\[0\]\.amount"):
+        run(payments=[{"date": "2024-12-01", "amount": "1" + "0" * 32}])
+    with pytest.raises(CaseError, match="celsius"):
+        run(temperature=[{"room": "a", "room_area_m2": "10", "measured_at": "2024-12-01T10:00", "celsius": "-300"}])
+
+
+def test_deeply_nested_input_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputFileError, match="nested too deeply"):
+        read_cases(write(tmp_path, "deep.json", "[" * 100_000))
+    with pytest.raises(InputFileError, match="nested too deeply"):
+        read_cases(write(tmp_path, "deep.yaml", "a: " + "[" * 5_000))
+
+
+def test_kwh_on_an_area_billed_account_is_not_silently_ignored() -> None:
+    with pytest.raises(CaseError, match="metered_kwh"):
+        run(account={"metered_kwh": "100"})
+
+
+@pytest.mark.parametrize("content", ["null", "[]", '{"cases": []}'])
+def test_files_without_cases_are_errors(tmp_path: Path, content: str) -> None:
+    with pytest.raises(InputFileError, match="no case"):
+        read_cases(write(tmp_path, "e.json", content))

@@ -34,6 +34,27 @@ COMMANDS = (
 )
 
 
+# packages of the `batch` extra: without them `batch` and `audit` explain how to install them
+OPTIONAL_DEPENDENCIES = {"polars", "pyarrow", "numpy"}
+
+
+def _register_missing(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, package: str
+) -> None:
+    p = sub.add_parser(name, help="(needs the batch extra: pip install 'heatrules[batch]')")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def missing(args: argparse.Namespace) -> int:
+        err_console().print(
+            f"[bold red]error:[/] `heatrules {name}` needs {package}: "
+            "pip install 'heatrules[batch]'",
+            highlight=False,
+        )
+        return 2
+
+    p.set_defaults(func=missing)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # exit 2 with a one-line usage error
         self.print_usage(sys.stderr)
@@ -77,7 +98,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:
+        if exc.filename is None:  # writing the output failed (e.g. a full disk)
+            err_console().print(f"error: cannot write the output: {exc.strerror}", highlight=False)
+            return 2
+        raise
 
 
 def entry() -> None:
-    sys.exit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        err_console().print(f"error: cannot write the output: {exc.strerror}", highlight=False)
+        code = 2
+    sys.exit(code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..caseio import parse_case, read_folder_cases
+from ..caseio import parse_raw, read_folder_cases
 from ..engine import bill
 from ..errors import CaseError
 from ..render import bill_table
@@ -19,7 +19,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Compute one bill per case. Exit 0, or 2 if any case was rejected.",
     )
     p.add_argument(
-        "paths", nargs="+", metavar="FILE", help="case files (.yaml/.yml/.json/.jsonl) or folders"
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table")
@@ -32,14 +35,15 @@ def run(args: argparse.Namespace) -> int:
     rejected = 0
     console = out_console()
     skipped: list[str] = []
-    for raw in read_folder_cases(args.paths, skipped):
+    errors: list[str] = []
+    for raw in read_folder_cases(args.paths, skipped, errors):
         try:
-            result = bill(parse_case(raw.data), params)
+            result = bill(parse_raw(raw), params)
         except CaseError as exc:
             rejected += 1
             warn(f"{raw.source}: {raw.name}: {exc}")
             if args.format == "json":
-                print_json_line({"name": raw.name, "error": str(exc)})
+                print_json_line({"name": raw.given_name, "error": str(exc)})
             continue
         if args.format == "json":
             print_json_line(result.to_dict())
@@ -47,4 +51,6 @@ def run(args: argparse.Namespace) -> int:
             console.print(bill_table(result, args.lang))
     if skipped:
         warn(skipped_note(skipped))
-    return 2 if rejected else 0
+    for message in errors:
+        warn(f"error: {message}")
+    return 2 if rejected or errors else 0

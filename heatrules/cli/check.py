@@ -20,7 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "'N passed, M failed'. Exit 1 if any case failed, 2 if a file cannot be read."
         ),
     )
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="also list passed cases")
     add_params_option(p)
     p.set_defaults(func=run)
@@ -41,9 +46,14 @@ def run(args: argparse.Namespace) -> int:
                     f"expected {escape(m.expected)}, got {escape(m.actual)}",
                     highlight=False,
                 )
+        elif r.status == "bad_input":
+            for m in r.mismatches:
+                warn(f"error: {r.name} ({r.source}): {m.actual}")
+        elif r.status == "skipped" and r.note:
+            warn(f"note: {r.name} ({r.source}) has no expect and would be rejected: {r.note}")
         elif args.verbose and r.status == "passed":
             console.print(f"[green]ok[/]   {escape(r.name)}", highlight=False)
     console.print(report.summary(), highlight=False)
-    if report.file_errors:
+    if report.bad_input:
         return 2
     return 0 if report.ok else 1

@@ -10,13 +10,21 @@ from typing import Any
 from rich.console import Console
 
 
+class _Console(Console):
+    """A rich console that lets a closed pipe end the command quietly with exit 0
+    (rich's default exits 1), like other Unix tools under `| head`."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
 @cache
 def err_console() -> Console:
-    return Console(stderr=True, soft_wrap=True)
+    return _Console(stderr=True, soft_wrap=True)
 
 
 def out_console() -> Console:
-    return Console(soft_wrap=True)
+    return _Console(soft_wrap=True)
 
 
 def print_json_line(obj: Any) -> None:

@@ -8,7 +8,7 @@ import json
 from rich.markup import escape
 from rich.table import Table
 
-from ..errors import CaseError
+from ..errors import CaseError, NoRuleInForce
 from ..params import Parameters
 from ..season import Season
 from .common import out_console
@@ -76,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CaseError.single("--season", str(exc)) from None
     data = rows(params, season)
+    if season is not None and not data:
+        raise NoRuleInForce.single("--season", f"no rule in force for season {season}")
     if args.format == "json":
         print(
             json.dumps(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from rich.markup import escape
 from rich.table import Table
 
-from ..caseio import iter_case_files, parse_case, read_cases
+from ..caseio import parse_raw, read_folder_cases
 from ..errors import CaseError
 from ..waivers.subsidy import subsidy
 from .common import out_console, print_json_line, warn
@@ -19,7 +20,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="compute hardship heating subsidies (a separate statement, not a bill reduction)",
         description="Cases without `subsidy` are skipped (counted on stderr). Exit 0, or 2 on bad input.",
     )
-    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_params_option(p)
@@ -33,34 +39,37 @@ def run(args: argparse.Namespace) -> int:
     for col in ("case", "account", "season", "household", "subsidy", "basis", "citation"):
         table.add_column(col, justify="right" if col == "subsidy" else "left", overflow="fold")
     rows = 0
-    for f in iter_case_files(args.paths):
-        for raw in read_cases(f):
-            if isinstance(raw.data, dict) and raw.data.get("subsidy") is None:
-                skipped += 1
-                continue
-            try:
-                st = subsidy(parse_case(raw.data), params)
-            except CaseError as exc:
-                rejected += 1
-                warn(f"{raw.source}: {raw.name}: {exc}")
-                if args.format == "json":
-                    print_json_line({"name": raw.name, "error": str(exc)})
-                continue
+    errors: list[str] = []
+    for raw in read_folder_cases(args.paths, None, errors):
+        if isinstance(raw.data, dict) and raw.data.get("subsidy") is None:
+            skipped += 1
+            continue
+        try:
+            st = subsidy(parse_raw(raw), params)
+        except CaseError as exc:
+            rejected += 1
+            warn(f"{raw.source}: {raw.name}: {exc}")
             if args.format == "json":
-                print_json_line(st.to_dict())
-            else:
-                rows += 1
-                table.add_row(
-                    st.name or "",
-                    st.account_id,
-                    st.season,
-                    st.household + ("" if st.central_heating else " (no central heating)"),
-                    f"{st.subsidy:.2f}",
-                    st.explain_zh if args.lang == "zh" else st.explain_en,
-                    str(st.citation),
-                )
+                print_json_line({"name": raw.given_name, "error": str(exc)})
+            continue
+        if args.format == "json":
+            print_json_line(st.to_dict())
+        else:
+            rows += 1
+            cells = (
+                st.name or "",
+                st.account_id,
+                st.season,
+                st.household + ("" if st.central_heating else " (no central heating)"),
+                f"{st.subsidy:.2f}",
+                st.explain_zh if args.lang == "zh" else st.explain_en,
+                str(st.citation),
+            )
+            table.add_row(*(escape(c) for c in cells))
     if args.format == "table" and rows:
         out_console().print(table)
     if skipped:
-        warn(f"{skipped} case(s) without `subsidy` skipped")
-    return 2 if rejected else 0
+        warn(f"note: {skipped} case(s) without `subsidy` skipped")
+    for message in errors:
+        warn(f"error: {message}")
+    return 2 if rejected or errors else 0

@@ -119,7 +119,10 @@ def _decimal(text: object, where: str) -> Decimal:
 
 def _typed(kind: str, raw: Any, choices: list[str] | None, where: str) -> Any:
     if kind == "decimal":
-        return _decimal(raw, where)
+        value = _decimal(raw, where)
+        if value < 0:
+            raise ParameterError(f"{where}: {raw!r} must not be negative")
+        return value
     if kind == "integer":
         if isinstance(raw, bool) or not (
             isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit())
@@ -194,6 +197,8 @@ class Parameters:
     def load(cls, folder: str | Path) -> Parameters:
         """Load and validate every ``*.yaml`` file in ``folder`` (``documents.yaml`` included)."""
         folder = Path(folder)
+        if not folder.is_dir():
+            raise ParameterError(f"{folder}: no such parameter folder")
         doc_file = folder / "documents.yaml"
         if not doc_file.is_file():
             raise ParameterError(f"{folder}: no documents.yaml (the cited documents)")

@@ -117,3 +117,73 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "UTF-8" in proc.stderr
+
+
+# --- found by a new user trying to break the command line ---------------------------------
+
+
+def test_markup_in_names_and_ids_is_printed_literally(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = make_case(name="[/] a [b]c[/b]", account={"id": "[b]x[/b]"})
+    assert main(["bill", write(tmp_path, "c.json", case), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "[/] a [b]c[/b]" in out and "[b]x[/b]" in out
+
+
+def test_a_bad_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    good = write(tmp_path, "good.json", GOOD)
+    assert main(["bill", str(bad), good, "--format", "json"]) == 2
+    out = capsys.readouterr()
+    assert json.loads(out.out.splitlines()[-1])["name"] == "good"
+    assert "bad.json" in out.err
+
+
+def test_one_bad_jsonl_line_rejects_only_that_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "c.jsonl"
+    p.write_text(json.dumps(GOOD) + "\n{bad\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
+    assert main(["bill", str(p), "--format", "json"]) == 2
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [("error" in r) for r in rows] == [False, True, False]
+    assert "line 2" in rows[1]["error"]
+
+
+def test_check_invalid_expect_is_bad_input_and_invalid_skipped_cases_are_noted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    f = write(tmp_path, "c.json", [{**GOOD, "expect": {"totals": {"balanse": "0.00"}}}])
+    assert main(["check", f]) == 2
+    assert "balanse" in capsys.readouterr().err
+    g = write(tmp_path, "d.json", [BAD])
+    assert main(["check", g]) == 0
+    out = capsys.readouterr()
+    assert "1 skipped" in out.out and "billing_area_m2" in out.err
+
+
+def test_cases_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(json.dumps([GOOD]).encode())))
+    assert main(["bill", "-", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["totals"]["balance"] == "0.00"
+
+
+def test_rules_for_a_season_without_rules_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--season", "1990-1991"]) == 2
+    assert "no rule in force for season 1990-1991" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["rules"], ["services"], ["bill", "examples/2024-2025.yaml"]])
+def test_closed_pipe_exits_zero(command: list[str]) -> None:
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        f"{sys.executable} -m heatrules {' '.join(command)} | head -1",
+        shell=True, cwd=root, capture_output=True, text=True, check=False,
+        executable="/bin/bash", env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"},
+    )
+    assert "Traceback" not in proc.stderr
+    pipe = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} -m heatrules {' '.join(command)} | head -1 >/dev/null"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    assert pipe.returncode == 0, pipe.stderr

@@ -155,3 +155,15 @@ def test_formula_code_holds_no_legal_numbers(module: str) -> None:
         ):
             found.append((node.lineno, node.args[0].value))
     assert found == [], f"{module}: numbers in formula code {found}"
+
+
+def test_negative_parameter_values_are_rejected(params_copy: Path) -> None:
+    f = params_copy / "tariffs.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace('value: "25.00"', 'value: "-25"', 1), encoding="utf-8")
+    with pytest.raises(ParameterError, match="negative"):
+        Parameters.load(params_copy)
+
+
+def test_missing_parameter_folder(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="no such parameter folder"):
+        Parameters.load(tmp_path / "nope")
