@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -46,7 +47,7 @@ def summary_view(result: AuditResult, outputs: dict[str, Path] | None = None) ->
             "engine disagree (see summary.json engine_mismatches)[/]"
         )
     if outputs:
-        parts.append("\n".join(f"{name}: {path}" for name, path in outputs.items()))
+        parts.append("\n".join(f"{name}: {escape(str(path))}" for name, path in outputs.items()))
     return Group(*parts)  # type: ignore[arg-type]
 
 
