@@ -20,6 +20,7 @@ from .engine import bill
 from .errors import CaseError, HeatrulesError, InputFileError, NoRuleInForce, ParameterError
 from .lines import Bill, Line, Totals
 from .params import Parameters
+from .policy import Policy
 from .season import Season
 from .waivers.subsidy import SubsidyStatement, subsidy
 
@@ -34,6 +35,7 @@ __all__ = [
     "NoRuleInForce",
     "ParameterError",
     "Parameters",
+    "Policy",
     "Season",
     "SubsidyStatement",
     "Totals",
