@@ -220,14 +220,23 @@ def main(argv: list[str] | None = None) -> int:
     # ------------------------------------------------------------ kernel
     raw: dict[str, RawTable] = {k: read_frame(k, v) for k, v in tables.items()}
     t = time.perf_counter()
+    vprof: dict[str, float] = {}
     v = validate_tables(
-        raw["accounts"], raw["no_heat"], raw["temperature"], raw["payments"], params
+        raw["accounts"], raw["no_heat"], raw["temperature"], raw["payments"], params, profile=vprof
     )
     t_validate = time.perf_counter() - t
     del raw
     t = time.perf_counter()
+    kprof: dict[str, float] = {}
     res = run_kernel(
-        v.accounts, v.own_no_heat, v.station_no_heat, v.temperature, v.payments, v.seasons, v.bands
+        v.accounts,
+        v.own_no_heat,
+        v.station_no_heat,
+        v.temperature,
+        v.payments,
+        v.seasons,
+        v.bands,
+        profile=kprof,
     )
     t_kernel = time.perf_counter() - t
     billed = res.bills.height
@@ -235,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         f"validate {t_validate:.2f} s; kernel {t_kernel:.2f} s for {billed:,} bills "
         f"({sum(c['rejected'] for c in v.counts.values())} rejected rows)"
     )
+    print("  validation profile: " + ", ".join(f"{k} {x:.2f} s" for k, x in vprof.items()))
+    print("  kernel profile:     " + ", ".join(f"{k} {x:.2f} s" for k, x in kprof.items()))
     kernel_rate = n / t_kernel
     del v, res
 
