@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -33,19 +33,6 @@ Cause = Literal["supplier", "facility", "external"]
 UserFault = Literal[
     "altered_installation", "covered_radiator", "drained_water", "unauthorised_device"
 ]
-LINE_CODES = (
-    "tariff.area",
-    "tariff.metered.base",
-    "tariff.metered.energy",
-    "fee.suspension_compensation",
-    "fee.late_payment",
-    "fee.cutoff_compensation",
-    "refund.supplier_outage",
-    "refund.facility_outage",
-    "refund.temperature",
-    "waiver.cadre_widow",
-    "payment",
-)
 LineCode = Literal[
     "tariff.area",
     "tariff.metered.base",
@@ -60,6 +47,8 @@ LineCode = Literal[
     "payment",
 ]
 TotalName = Literal["charges", "refunds", "waivers", "late_fees", "payments", "balance"]
+LINE_CODES: tuple[str, ...] = get_args(LineCode)
+"""The stable line codes of rules.md §8, in bill order."""
 
 
 def _absent_list(value: Any) -> Any:

@@ -9,7 +9,7 @@ from ..engine import bill
 from ..errors import CaseError
 from ..render import bill_table
 from .common import out_console, print_json_line, skipped_note, warn
-from .options import add_params_option, params_from
+from .options import add_params_option, add_paths_argument, params_from
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,12 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="compute the bills of the cases in files or folders",
         description="Compute one bill per case. Exit 0, or 2 if any case was rejected.",
     )
-    p.add_argument(
-        "paths",
-        nargs="+",
-        metavar="FILE",
-        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
-    )
+    add_paths_argument(p, "FILE")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the table")
     add_params_option(p)

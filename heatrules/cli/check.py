@@ -8,7 +8,7 @@ from rich.markup import escape
 
 from ..checking import check_paths
 from .common import out_console, skipped_note, warn
-from .options import add_params_option, params_from
+from .options import add_params_option, add_paths_argument, params_from
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,12 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "'N passed, M failed'. Exit 1 if any case failed, 2 if a file cannot be read."
         ),
     )
-    p.add_argument(
-        "paths",
-        nargs="+",
-        metavar="PATH",
-        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
-    )
+    add_paths_argument(p, "PATH")
     p.add_argument("-v", "--verbose", action="store_true", help="also list passed cases")
     add_params_option(p)
     p.set_defaults(func=run)

@@ -7,6 +7,15 @@ import argparse
 from ..params import Parameters
 
 
+def add_paths_argument(parser: argparse.ArgumentParser, metavar: str = "FILE") -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar=metavar,
+        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
+    )
+
+
 def add_params_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--params",

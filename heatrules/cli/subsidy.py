@@ -11,7 +11,7 @@ from ..caseio import parse_raw, read_folder_cases
 from ..errors import CaseError
 from ..waivers.subsidy import subsidy
 from .common import out_console, print_json_line, warn
-from .options import add_params_option, params_from
+from .options import add_params_option, add_paths_argument, params_from
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,12 +20,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="compute hardship heating subsidies (a separate statement, not a bill reduction)",
         description="Cases without `subsidy` are skipped (counted on stderr). Exit 0, or 2 on bad input.",
     )
-    p.add_argument(
-        "paths",
-        nargs="+",
-        metavar="FILE",
-        help="case files (.yaml/.yml/.json/.jsonl), folders (recursively), or - for standard input",
-    )
+    add_paths_argument(p, "FILE")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_params_option(p)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from ..citations import Citation
 from ..context import Context
 from ..intervals import (
     Interval,
@@ -99,63 +100,78 @@ def _days(length: timedelta, rule: str, day: timedelta) -> int:
     return whole_days_ceil(length, day) if rule == "ceil" else whole_days_floor(length, day)
 
 
+@dataclass(frozen=True)
+class _CauseGroup:
+    """How one cause group of an outage is refunded: its line code, multiple and part-day rule."""
+
+    code: str
+    multiplier: int
+    part_day: str
+    citation: Citation
+    what_zh: str
+    what_en: str
+
+
+def _groups(ctx: Context) -> tuple[_CauseGroup, _CauseGroup]:
+    params, season, policy = ctx.params, ctx.season, ctx.policy
+    sup = params.in_force("refund.supplier.multiplier", season)
+    oth = params.in_force("refund.other.multiplier", season)
+    reg23 = params.citation("refund.continuous_stop", season)
+    return (
+        _CauseGroup(
+            "refund.supplier_outage",
+            sup.value,
+            policy.part_day(params.value("refund.supplier.part_day", season)),
+            sup.citation.join(reg23),
+            "因供热单位原因未供热",
+            "Supplier-caused non-supply",
+        ),
+        _CauseGroup(
+            "refund.facility_outage",
+            oth.value,
+            policy.part_day(params.value("refund.other.part_day", season)),
+            oth.citation,
+            "供热设施故障或外部原因停热",
+            "Facility or external outage",
+        ),
+    )
+
+
+def _refund_line(
+    ctx: Context, group: _CauseGroup, span: Interval, length: timedelta, day: timedelta
+) -> Line:
+    d = ctx.daily_fee
+    days = _days(length, group.part_day, day)
+    part_zh, part_en = _part_day(group.part_day, day)
+    span_zh = f"{span.start:%Y-%m-%d %H:%M} 至 {span.end:%Y-%m-%d %H:%M}"
+    span_en = f"{span.start:%Y-%m-%d %H:%M} to {span.end:%Y-%m-%d %H:%M}"
+    times_zh = f"的 {group.multiplier} 倍" if group.multiplier != 1 else ""
+    times_en = f"{group.multiplier} x " if group.multiplier != 1 else ""
+    return Line.make(
+        group.code,
+        group.multiplier * d * days,
+        {
+            "seconds": seconds(length),
+            "days": days,
+            "multiplier": group.multiplier,
+            **ctx.daily_fee_basis,
+        },
+        group.citation,
+        f"{group.what_zh}（{span_zh}）{_hours(length)} 小时，{part_zh}，"
+        f"共 {days} 天，按日采暖费 {approx(d)} 元{times_zh}退还。",
+        f"{group.what_en} ({span_en}): {_hours(length)} h, {part_en}, {days} day(s) refunded "
+        f"at {times_en}the daily fee ({approx(d)} yuan).",
+    )
+
+
 def no_heat_refunds(ctx: Context) -> list[Line]:
     """One ``refund.supplier_outage`` and/or ``refund.facility_outage`` line per outage."""
-    params, season = ctx.params, ctx.season
-    day = timedelta(hours=params.value("refund.day_hours", season))
-    sup_mult = params.in_force("refund.supplier.multiplier", season)
-    sup_rule = params.in_force("refund.supplier.part_day", season)
-    oth_mult = params.in_force("refund.other.multiplier", season)
-    oth_rule = params.in_force("refund.other.part_day", season)
-    sup_part, oth_part = ctx.policy.part_day(sup_rule.value), ctx.policy.part_day(oth_rule.value)
-    reg23 = params.citation("refund.continuous_stop", season)
-    d = ctx.daily_fee
+    day = timedelta(hours=ctx.params.value("refund.day_hours", ctx.season))
+    supplier, other = _groups(ctx)
     lines: list[Line] = []
     for out in outages(ctx):
-        span_zh = f"{out.interval.start:%Y-%m-%d %H:%M} 至 {out.interval.end:%Y-%m-%d %H:%M}"
-        span_en = f"{out.interval.start:%Y-%m-%d %H:%M} to {out.interval.end:%Y-%m-%d %H:%M}"
         if out.supplier > timedelta(0):
-            days = _days(out.supplier, sup_part, day)
-            mult = sup_mult.value
-            part_zh, part_en = _part_day(sup_part, day)
-            lines.append(
-                Line.make(
-                    "refund.supplier_outage",
-                    mult * d * days,
-                    {
-                        "seconds": seconds(out.supplier),
-                        "days": days,
-                        "multiplier": mult,
-                        **ctx.daily_fee_basis,
-                    },
-                    sup_mult.citation.join(reg23),
-                    f"因供热单位原因未供热（{span_zh}）{_hours(out.supplier)} 小时，{part_zh}，"
-                    f"共 {days} 天，按日采暖费 {approx(d)} 元的 {mult} 倍退还。",
-                    f"Supplier-caused non-supply ({span_en}): {_hours(out.supplier)} h, "
-                    f"{part_en}, {days} day(s) refunded at {mult} x the daily fee "
-                    f"({approx(d)} yuan).",
-                )
-            )
+            lines.append(_refund_line(ctx, supplier, out.interval, out.supplier, day))
         if out.other > timedelta(0):
-            days = _days(out.other, oth_part, day)
-            mult = oth_mult.value
-            part_zh, part_en = _part_day(oth_part, day)
-            lines.append(
-                Line.make(
-                    "refund.facility_outage",
-                    mult * d * days,
-                    {
-                        "seconds": seconds(out.other),
-                        "days": days,
-                        "multiplier": mult,
-                        **ctx.daily_fee_basis,
-                    },
-                    oth_mult.citation,
-                    f"供热设施故障或外部原因停热（{span_zh}）{_hours(out.other)} 小时，{part_zh}，"
-                    f"共 {days} 天，按日采暖费 {approx(d)} 元退还。",
-                    f"Facility or external outage ({span_en}): {_hours(out.other)} h, "
-                    f"{part_en}, {days} day(s) refunded at the daily fee "
-                    f"({approx(d)} yuan).",
-                )
-            )
+            lines.append(_refund_line(ctx, other, out.interval, out.other, day))
     return lines
