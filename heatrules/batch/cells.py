@@ -189,7 +189,7 @@ def choice(col: str, choices: tuple[str, ...]) -> Cell:
 def text(col: str) -> Cell:
     """Text kept exactly as written; an all-blank cell is an error (an empty one is absent)."""
     raw = pl.col(col)
-    value = pl.when(raw.str.strip_chars() != "").then(raw)
+    value = pl.when(raw.str.contains(r"\S")).then(raw)
     return Cell(value, _str("must not be blank"))
 
 

@@ -84,16 +84,7 @@ def _decode(data: bytes, encoding: str, source: str) -> bytes:
     if enc in ("utf8", "utf-8", "utf-8-sig"):
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise BatchInputError(
-                f"{source}: line {line}: bytes that are not UTF-8 "
-                f"({data[exc.start : exc.end]!r}); give --encoding gbk or gb18030 for files "
-                "saved by Chinese Excel"
-            ) from None
-        return data
+        return data  # polars checks UTF-8 while reading; _utf8_error locates a bad byte
     if enc not in ("gbk", "gb18030"):
         raise BatchInputError(f"unsupported encoding {encoding!r} (utf-8, gbk or gb18030)")
     try:
@@ -108,6 +99,20 @@ def _decode(data: bytes, encoding: str, source: str) -> bytes:
     return text.encode("utf-8")
 
 
+def _utf8_error(data: bytes, source: str) -> BatchInputError | None:
+    """The error naming the line of the first byte that is not UTF-8, if there is one."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return BatchInputError(
+            f"{source}: line {line}: bytes that are not UTF-8 "
+            f"({data[exc.start : exc.end]!r}); give --encoding gbk or gb18030 for files "
+            "saved by Chinese Excel"
+        )
+    return None
+
+
 def read_csv(
     name: str, path: str | Path, *, encoding: str = "utf-8", ignore_extra: bool = False
 ) -> RawTable:
@@ -119,7 +124,10 @@ def read_csv(
     except OSError as exc:
         raise BatchInputError(f"{source}: cannot be read: {exc.strerror or exc}") from None
     data = _decode(data, encoding, source)
-    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    try:
+        first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        raise _utf8_error(data, source) or BatchInputError(source) from None
     header = next(csv.reader([first]), [])
     if not header or header == [""]:
         raise BatchInputError(f"{source}: empty file (no header row)")
@@ -131,6 +139,9 @@ def read_csv(
             columns=keep,
         )
     except Exception as exc:  # polars raises ComputeError, NoDataError, …
+        utf8 = _utf8_error(data, source)
+        if utf8 is not None:
+            raise utf8 from None
         raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
     n = frame.height
     line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
