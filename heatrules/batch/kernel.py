@@ -489,6 +489,7 @@ def run(
     clock.lap("charges")
     # ---------------------------------------------------------------- no-heat refunds (§4.1)
     iv, acct_pid, pid_season = _intervals(acc, own_no_heat, station_no_heat)
+    clock.lap("no-heat: profiles")
     comps = (
         _outages(iv)
         .join(pid_season, on="pid")
@@ -499,6 +500,7 @@ def run(
             _days(pl.col("ho"), pl.col("day_us"), pl.col("oth_ceil")).alias("odays"),
         )
     )
+    clock.lap("no-heat: outage union")
     ap_day = _np(acc, "ap_day")
     qn = _np(acc, "q_n", 1)
     m_sup = _np(acc, "sup_mult")
@@ -513,18 +515,20 @@ def run(
     shared_at = np.flatnonzero(shared_mask)
     p_sh = pid[shared_at]
     long_parts: list[pl.DataFrame] = []
-    for k in range(k_max):
+    if k_max and len(shared_at):
         for days_arr, mult, total, code in (
             (sd, m_sup, sup_sum, "refund.supplier_outage"),
             (od, m_oth, oth_sum, "refund.facility_outage"),
         ):
-            d = days_arr[p_sh, k]
-            has = d >= 0
-            at = shared_at[has]
-            fen = _rdiv_np(ap_day[at] * mult[at] * d[has], qn[at])
-            total[at] += fen
+            d = days_arr[p_sh, :k_max]  # [account, outage] day counts, -1: no line
+            rows, ks = np.nonzero(d >= 0)
+            at = shared_at[rows]
+            days = d[rows, ks]
+            fen = _rdiv_np(ap_day[at] * mult[at] * days, qn[at])
+            np.add.at(total, at, fen)
             if with_lines:
-                long_parts.append(_nh_rows(at, k, code, fen, d[has]))
+                long_parts.append(_nh_rows(at, ks, code, fen, days))
+    clock.lap("no-heat: station lines")
     owned = acct_pid.filter(pl.col("pid") >= PROFILE_OWN).join(comps, on="pid")
     if owned.height:
         at = dense.pos(owned.get_column("acct"))
@@ -544,7 +548,7 @@ def run(
         pl.Series("refund_supplier_outage", sup_sum),
         pl.Series("refund_facility_outage", oth_sum),
     )
-    clock.lap("no-heat refunds")
+    clock.lap("no-heat: own lines")
     # ---------------------------------------------------------------- temperature (§4.2)
     tp = _temperature(temperature, acc, acct_pid, comps, bands)
     tp = tp.with_columns(pl.Series("pos", dense.pos(tp.get_column("acct"))))
