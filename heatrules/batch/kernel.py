@@ -108,33 +108,48 @@ class KernelResult:
     lines: pl.DataFrame | None
 
 
+_ACCOUNT_PARAMS = (
+    "perm_rate",
+    "cutoff_rate",
+    "late_rate",
+    "sup_mult",
+    "oth_mult",
+    "day_us",
+    "widow_with",
+    "first_day",
+    "last_day",
+    "n_days",
+    "period_start",
+    "period_end",
+    "due_day",
+)
+
+
 def _accounts(accounts: pl.DataFrame, seasons: pl.DataFrame) -> pl.DataFrame:
-    """Join the season parameters and derive F's price, N, the supplied season, the due date."""
-    a = accounts.join(seasons, on="season_year", how="left")
-    res = pl.col("residential")
+    """Join the season parameters and derive F's price, N, the supplied season, the due date.
+
+    The parameters are joined per (season, category), only those the kernel uses, so a city
+    of millions of accounts carries a dozen parameter columns, not every parameter.
+    """
+    by_cat = pl.concat(
+        [
+            seasons.select(
+                "season_year",
+                pl.lit(res).alias("residential"),
+                pl.col(f"price_area_{short}").alias("p_area"),
+                pl.col(f"price_base_{short}").alias("p_base"),
+                pl.col(f"price_energy_{short}").alias("p_energy"),
+                pl.col(f"susp_rate_{short}").alias("susp_rate"),
+                *_ACCOUNT_PARAMS,
+            )
+            for res, short in ((True, "res"), (False, "non"))
+        ]
+    )
+    a = accounts.join(by_cat, on=["season_year", "residential"], how="left", maintain_order="left")
     conn = pl.when(pl.col("connected_on") > pl.col("first_day")).then(pl.col("connected_on"))
     cut = pl.when(pl.col("suspension") == 0).then(pl.col("cutoff_from"))
     return (
-        a.with_columns(
-            pl.when(res)
-            .then(pl.col("price_area_res"))
-            .otherwise(pl.col("price_area_non"))
-            .alias("p_area"),
-            pl.when(res)
-            .then(pl.col("price_base_res"))
-            .otherwise(pl.col("price_base_non"))
-            .alias("p_base"),
-            pl.when(res)
-            .then(pl.col("price_energy_res"))
-            .otherwise(pl.col("price_energy_non"))
-            .alias("p_energy"),
-            pl.when(res)
-            .then(pl.col("susp_rate_res"))
-            .otherwise(pl.col("susp_rate_non"))
-            .alias("susp_rate"),
-            conn.alias("conn"),
-            cut.alias("cut"),
-        )
+        a.with_columns(conn.alias("conn"), cut.alias("cut"))
         .with_columns(
             (pl.col("last_day") - pl.coalesce("conn", "first_day") + 1).alias("cd"),
             (pl.col("last_day") - pl.col("cut") + 1).fill_null(0).alias("cut_days"),
@@ -550,7 +565,7 @@ def run(
     )
     clock.lap("no-heat: own lines")
     # ---------------------------------------------------------------- temperature (§4.2)
-    tp = _temperature(temperature, acc, acct_pid, comps, bands)
+    tp = _temperature(temperature, acc, acct_pid, comps, bands, seasons)
     tp = tp.with_columns(pl.Series("pos", dense.pos(tp.get_column("acct"))))
     acc = acc.with_columns(
         pl.Series("refund_temperature", dense.sum(_np(tp, "pos"), _np(tp, "fen")))
@@ -697,6 +712,7 @@ def _temperature(
     acct_pid: pl.DataFrame,
     comps: pl.DataFrame,
     bands: pl.DataFrame,
+    seasons: pl.DataFrame,
 ) -> pl.DataFrame:
     """One refund per temperature record (fen), with the quantities the lines explain."""
     if temperature.height == 0:
@@ -721,12 +737,9 @@ def _temperature(
             "p_day",
             "q_n",
             "day_us",
-            "trigger_us",
-            "std_res",
-            "deemed_rate",
         ),
         on="acct",
-    )
+    ).join(seasons.select("season_year", "trigger_us", "std_res", "deemed_rate"), on="season_year")
     t = t.sort("acct", "room", "measured_at").with_columns(
         pl.col("measured_at").shift(-1).over("acct", "room").alias("next_m")
     )

@@ -430,8 +430,23 @@ def validate_tables(
             ],
         )
         acc = acc.with_columns((pl.col("bad") | pl.col("dup")).alias("bad"))
-    acc = acc.join(seasons, left_on="v_season", right_on="season_year", how="left")
+    checked = [
+        *(f"price_{k}_{c}" for k in ("area", "base", "energy") for c in ("res", "non")),
+        "last_day",
+        "late_rate",
+        "cutoff_first",
+        "widow_with",
+        "widow_without",
+    ]
+    acc = acc.join(
+        seasons.select("season_year", *checked),
+        left_on="v_season",
+        right_on="season_year",
+        how="left",
+        maintain_order="left",
+    )
     acc, acc_p3 = apply_checks(acc, _account_checks())
+    acc = acc.drop(checked)
     acc_problems = pl.concat([acc_p1, dup_problems, acc_p3])
     acc = acc.with_row_index("kid").with_columns(pl.col("kid").cast(pl.Int64))
     # the key of an account row; a duplicated pair maps to its first row

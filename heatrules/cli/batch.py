@@ -155,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
             v = validate_tables(
                 raw["accounts"], raw["no_heat"], raw["temperature"], raw["payments"], params
             )
+            raw.clear()  # the text cells are no longer needed: free them before billing
             progress.advance(task)
             rejected = sum(c["rejected"] for c in v.counts.values())
             if args.max_rejects is not None and rejected > args.max_rejects:
