@@ -87,3 +87,16 @@ def show_hours(length: timedelta) -> str:
 def seconds(length: timedelta) -> Decimal:
     """Exact seconds in ``length`` (a decimal: microseconds are kept)."""
     return Decimal(length // timedelta(microseconds=1)) / 1_000_000
+
+
+def hours_text(length: timedelta) -> str:
+    """Hours as a decimal string for a line's basis: exact when it terminates (50, 42.5),
+    otherwise to 4 decimals (42 h 20 min -> 42.3333); the exact length is in ``seconds``."""
+    from .money import decimal_str
+
+    h = hours(length)
+    text = decimal_str(h)
+    if "/" not in text:
+        return text
+    q = Decimal(h.numerator) / Decimal(h.denominator)
+    return format(q.quantize(Decimal("0.0001")), "f")

@@ -21,6 +21,7 @@ from ..context import Context
 from ..intervals import (
     Interval,
     covered,
+    hours_text,
     seconds,
     show_hours,
     union,
@@ -151,6 +152,7 @@ def _refund_line(
         group.code,
         group.multiplier * d * days,
         {
+            "hours": hours_text(length),
             "seconds": seconds(length),
             "days": days,
             "multiplier": group.multiplier,

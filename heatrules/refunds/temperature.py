@@ -22,6 +22,7 @@ from ..context import Context
 from ..intervals import (
     Interval,
     covered,
+    hours_text,
     seconds,
     show_hours,
     union,
@@ -157,7 +158,9 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                     "standard_celsius": standard,
                     "celsius": rec.celsius if rec.celsius is not None else "",
                     "percentage": rate * 100,
+                    "hours": hours_text(length),
                     "seconds": seconds(length),
+                    "hours_without_heat": hours_text(lost),
                     "seconds_without_heat": seconds(lost),
                     "days": effective_days,
                     **ctx.daily_fee_basis,
