@@ -223,7 +223,7 @@ def _intervals(
         .with_columns(pl.col("pid").cast(pl.Int64))
     )
     acct_pid_shared = shared.join(
-        profiles, on=["station_id", "season_year", "s_us", "e_us"]
+        profiles, on=["station_id", "season_year", "s_us", "e_us"], maintain_order="left"
     ).select("acct", "pid")
     shared_iv = profiles.join(st, on=["station_id", "season_year"]).select(
         "pid", "start", "end", "supplier", "s_us", "e_us"
@@ -389,11 +389,26 @@ def _late_day_sum(
     other accounts the exact segment sum over their payments sorted by date is used.
     """
     days = np.clip(last - first + 1, 0, None) * late
-    p_late = late[pay_pos]
-    eff = np.maximum(pay_date + 1, first[pay_pos])
-    in_effect = np.clip(last[pay_pos] + 1 - eff, 0, None) * p_late
-    paid_days = dense.sum(pay_pos, pay_amount * in_effect)
-    paid_in = dense.sum(pay_pos, pay_amount * (in_effect > 0))
+    at = pl.Series("pos", pay_pos)
+    pf = pl.DataFrame(
+        {
+            "date": pay_date,
+            "amount": pay_amount,
+            "first": pl.Series(first).gather(at),
+            "last": pl.Series(last).gather(at),
+            "late": pl.Series(late).gather(at),
+        }
+    ).with_columns(pl.max_horizontal(pl.col("date") + 1, pl.col("first")).alias("eff"))
+    pf = pf.with_columns(
+        ((pl.col("last") + 1 - pl.col("eff")).clip(lower_bound=0) * pl.col("late")).alias("in_eff")
+    )
+    in_effect = _np(pf, "in_eff")
+    eff = _np(pf, "eff")
+    paid_days = dense.sum(pay_pos, _np(pf.select(pl.col("amount") * pl.col("in_eff")), "amount"))
+    paid_in = dense.sum(
+        pay_pos,
+        _np(pf.select(pl.when(pl.col("in_eff") > 0).then(pl.col("amount")).otherwise(0)), "amount"),
+    )
     day_sum = owed * days - paid_days
     slow = late.astype(bool) & (paid_in > owed)
     if slow.any():
@@ -426,8 +441,8 @@ def _late_day_sum(
                 pl.col("owed").first(),
             )
         )
-        at = sp.get_column("pos").to_numpy()
-        day_sum[at] = _np(sp, "owed") * (_np(sp, "e0") - _np(sp, "first")) + _np(sp, "tail")
+        slow_at = sp.get_column("pos").to_numpy()
+        day_sum[slow_at] = _np(sp, "owed") * (_np(sp, "e0") - _np(sp, "first")) + _np(sp, "tail")
     out: np.ndarray = day_sum
     return out
 
@@ -530,7 +545,41 @@ def run(
     shared_at = np.flatnonzero(shared_mask)
     p_sh = pid[shared_at]
     long_parts: list[pl.DataFrame] = []
-    if k_max and len(shared_at):
+    if k_max and len(shared_at) and not with_lines:
+        # per-account sums over the profile's outages, k columns at a time, in polars (its
+        # allocator reuses memory; expressions run on all cores)
+        p_series = pl.Series("pid", p_sh)
+        sh = pl.DataFrame(
+            {
+                "ap_s": ap_day[shared_at] * m_sup[shared_at],
+                "ap_o": ap_day[shared_at] * m_oth[shared_at],
+                "q": qn[shared_at],
+            }
+        ).with_columns(
+            *[pl.Series(f"s{k}", sd[:, k]).gather(p_series) for k in range(k_max)],
+            *[pl.Series(f"o{k}", od[:, k]).gather(p_series) for k in range(k_max)],
+        )
+        sums = sh.select(
+            pl.sum_horizontal(
+                [
+                    pl.when(pl.col(f"s{k}") >= 0).then(
+                        rdiv(pl.col("ap_s") * pl.col(f"s{k}"), pl.col("q"))
+                    )
+                    for k in range(k_max)
+                ]
+            ).alias("s"),
+            pl.sum_horizontal(
+                [
+                    pl.when(pl.col(f"o{k}") >= 0).then(
+                        rdiv(pl.col("ap_o") * pl.col(f"o{k}"), pl.col("q"))
+                    )
+                    for k in range(k_max)
+                ]
+            ).alias("o"),
+        )
+        sup_sum[shared_at] += _np(sums, "s")
+        oth_sum[shared_at] += _np(sums, "o")
+    elif k_max and len(shared_at):
         for days_arr, mult, total, code in (
             (sd, m_sup, sup_sum, "refund.supplier_outage"),
             (od, m_oth, oth_sum, "refund.facility_outage"),
@@ -541,8 +590,7 @@ def run(
             days = d[rows, ks]
             fen = _rdiv_np(ap_day[at] * mult[at] * days, qn[at])
             np.add.at(total, at, fen)
-            if with_lines:
-                long_parts.append(_nh_rows(at, ks, code, fen, days))
+            long_parts.append(_nh_rows(at, ks, code, fen, days))
     clock.lap("no-heat: station lines")
     owned = acct_pid.filter(pl.col("pid") >= PROFILE_OWN).join(comps, on="pid")
     if owned.height:
