@@ -142,6 +142,12 @@ def read_csv(
         utf8 = _utf8_error(data, source)
         if utf8 is not None:
             raise utf8 from None
+        ragged = _ragged_line(data, len(header))
+        if ragged is not None:
+            bad_line, n_fields = ragged
+            raise BatchInputError(
+                f"{source}: line {bad_line} has {n_fields} fields but the header has {len(header)}"
+            ) from None
         raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
     n = frame.height
     line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
@@ -155,6 +161,15 @@ def read_csv(
     # a blank line reads as a row of empty cells: it is not a row
     frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in keep]))
     return RawTable(name, source, _complete(table, frame))
+
+
+def _ragged_line(data: bytes, width: int) -> tuple[int, int] | None:
+    """The first physical line whose record has a different number of fields than the header."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+    for record in reader:
+        if record and len(record) != width:
+            return reader.line_num, len(record)
+    return None
 
 
 def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -174,6 +189,12 @@ def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:
         elif dt == pl.Boolean:
             exprs.append(pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false")).alias(c))
         elif dt.is_integer() or isinstance(dt, pl.Decimal):
+            kind = table.column(c).kind if c in table.names else "decimal"
+            if kind in ("text", "season", "choice", "date", "timestamp", "bool"):
+                raise BatchInputError(
+                    f"{source}: column {c!r} of table {table.name} is a {dt} column; it must be "
+                    "a text (string) column — an id read as a number loses its leading zeros"
+                )
             exprs.append(col.cast(pl.String).alias(c))
         elif dt == pl.Date:
             exprs.append(col.dt.to_string("%Y-%m-%d").alias(c))

@@ -24,14 +24,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import limits
+
+# the same engineering limits as the scalar engine's input model (heatrules.limits), in the
+# kernel's integer units, so both engines accept exactly the same inputs
 AREA_DECIMALS = 2
 MONEY_DECIMALS = 2
-KWH_DECIMALS = 3
-RATE_DECIMALS = 6
-CELSIUS_DECIMALS = 6
-MAX_AREA = 100_000_000  # 1 000 000.00 m² in 1/100 m²
-MAX_KWH = 10**9 * 10**KWH_DECIMALS  # 10⁹ kWh
-MAX_MONEY = 10**10 * 100  # 10¹⁰ yuan in fen
+KWH_DECIMALS = limits.KWH_DECIMALS
+RATE_DECIMALS = limits.RATE_DECIMALS
+CELSIUS_DECIMALS = limits.CELSIUS_DECIMALS
+MAX_AREA = int(limits.MAX_AREA_M2.scaleb(AREA_DECIMALS))  # 1 000 000.00 m² in 1/100 m²
+MAX_KWH = int(limits.MAX_KWH.scaleb(KWH_DECIMALS))  # 10⁹ kWh
+MAX_MONEY = int(limits.MAX_MONEY.scaleb(MONEY_DECIMALS))  # 10¹⁰ yuan in fen
+MIN_CELSIUS = int(limits.MIN_CELSIUS.scaleb(CELSIUS_DECIMALS))
+MAX_CELSIUS = int(limits.MAX_CELSIUS.scaleb(CELSIUS_DECIMALS))
 MIN_YEAR_DAYS = -719162  # 0001-01-01
 MAX_YEAR_DAYS = 2932896  # 9999-12-31
 

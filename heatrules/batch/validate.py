@@ -33,8 +33,10 @@ from .schema import (
     CELSIUS_DECIMALS,
     KWH_DECIMALS,
     MAX_AREA,
+    MAX_CELSIUS,
     MAX_KWH,
     MAX_MONEY,
+    MIN_CELSIUS,
     MONEY_DECIMALS,
     RATE_DECIMALS,
     TABLES,
@@ -143,6 +145,14 @@ def _range_checks(col_kind: str, c: str) -> list[Check]:
                 (c, v(c) > MAX_KWH, pl.format("{} is above the batch engine's limit", raw))
             )
         return checks
+    if col_kind == "celsius":
+        return [
+            (
+                c,
+                (v(c) < MIN_CELSIUS) | (v(c) > MAX_CELSIUS),
+                pl.format("{} °C is not a possible temperature", raw),
+            )
+        ]
     return []
 
 

@@ -10,6 +10,7 @@ a float column in Parquet).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from ..batch.kernel import run as run_kernel
 from ..batch.output import write_rejects, write_summary, write_table
 from ..batch.readers import ENCODINGS, BatchInputError, RawTable, empty_table, read_table
 from ..batch.validate import validate_tables
+from ..errors import HeatrulesError
 from .common import err_console
 from .options import add_params_option, params_from
 
@@ -116,11 +118,24 @@ def _summary_table(summary: dict[str, Any], seconds: float) -> Table:
     return t
 
 
+def _check_out(out: Path) -> None:
+    """Fail early (exit 2) when the output folder cannot be created or written."""
+    if out.exists() and not out.is_dir():
+        raise HeatrulesError(f"--out: {out} exists and is not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HeatrulesError(f"--out: cannot create the folder {out}: {exc.strerror}") from None
+    if not os.access(out, os.W_OK):
+        raise HeatrulesError(f"--out: the folder {out} is not writable")
+
+
 def run(args: argparse.Namespace) -> int:
     console = err_console()
     t0 = time.perf_counter()
     params = params_from(args)
     out = Path(args.out)
+    _check_out(out)
     inputs = [
         ("accounts", args.accounts),
         ("no_heat", args.no_heat),
