@@ -9,6 +9,7 @@ daily fee d, the days connected (mid-season connection), the cut-off days and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -23,9 +24,9 @@ from .policy import Policy
 from .season import Season, SeasonPeriod
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Context:
-    """Derived quantities of one validated case (all exact)."""
+    """Derived quantities of one validated case (all exact, each computed once)."""
 
     case: Case
     params: Parameters
@@ -43,34 +44,34 @@ class Context:
     policy: Policy = field(default_factory=Policy)
     """How the rules are read (the legal reading unless an audit asks for an alternative)."""
 
-    @property
+    @cached_property
     def n(self) -> int:
         """Statutory days N (121 or 122)."""
         return self.period.days
 
-    @property
+    @cached_property
     def area_fee(self) -> Fraction:
         """F = area × price (the whole season's area fee)."""
         return Fraction(self.area) * Fraction(self.area_price)
 
-    @property
+    @cached_property
     def connected_days(self) -> int:
         """Days from the connection (or the season start) to the last day, inclusive."""
         first = self.connected_on or self.period.first_day
         return (self.period.last_day - first).days + 1
 
-    @property
+    @cached_property
     def cutoff_days(self) -> int:
         """c: days from the cut-off date to the last day, inclusive (0 without cut-off)."""
         if self.cutoff_from is None:
             return 0
         return (self.period.last_day - self.cutoff_from).days + 1
 
-    @property
+    @cached_property
     def supplied_days(self) -> int:
         return self.connected_days - self.cutoff_days
 
-    @property
+    @cached_property
     def supplied(self) -> Interval | None:
         """The supplied season as an interval (None in a suspended season)."""
         if self.suspension is not None:
@@ -83,13 +84,13 @@ class Context:
             end = min(end, midnight(self.cutoff_from))
         return Interval(start, end)
 
-    @property
+    @cached_property
     def base_price(self) -> Decimal:
         cat = "residential" if self.residential else "non_residential"
         price: Decimal = self.params.value(f"tariff.metered.base_price.{cat}", self.season)
         return price
 
-    @property
+    @cached_property
     def divisor(self) -> int:
         """What the daily fee divides by: N, or the policy's fixed or supplied-days season."""
         if self.policy.divisor == "fixed_120":
@@ -98,7 +99,7 @@ class Context:
             return self.supplied_days
         return self.n
 
-    @property
+    @cached_property
     def daily_fee(self) -> Fraction:
         """d = F / N for area billing; base price × area / N for metered accounts [decision].
 
@@ -108,7 +109,7 @@ class Context:
         d = fee / self.divisor
         return Fraction(to_fen(d)) if self.policy.daily_fee_rounded_first else d
 
-    @property
+    @cached_property
     def waiver(self) -> Waiver | None:
         """The account's waiver as the policy reads it (as given, left out, or one added)."""
         if self.policy.waiver == "missing":
@@ -118,14 +119,14 @@ class Context:
                 return Waiver(kind="cadre_widow", has_children=True)
         return self.case.waiver
 
-    @property
+    @cached_property
     def daily_fee_basis(self) -> dict[str, Decimal | int]:
         """The exact parts of the daily fee d for a line's basis (d itself may not terminate)."""
         if self.metered:
             return {"area_m2": self.area, "base_price": self.base_price, "divisor_N": self.divisor}
         return {"area_m2": self.area, "price": self.area_price, "divisor_N": self.divisor}
 
-    @property
+    @cached_property
     def due_date(self) -> date:
         """31 December of the start year, or the connection date when later [decision]."""
         month, day = self.params.value("late_fee.due_day", self.season)
@@ -134,7 +135,7 @@ class Context:
             return self.connected_on
         return due
 
-    @property
+    @cached_property
     def fee_at_due(self) -> Fraction:
         """The heating fee billed at the due date: F prorated by days connected, before cut-off."""
         return self.area_fee * self.connected_days / self.n

@@ -34,14 +34,12 @@ def exact(value: Exact) -> Fraction:
 
 def to_fen(value: Exact) -> Decimal:
     """Round an exact amount once, half-up (away from zero), to 0.01 yuan; never ``-0.00``."""
-    q = exact(value) * 100
-    sign = -1 if q < 0 else 1
-    n = abs(q)
-    fen = n.numerator // n.denominator
-    if (n - fen) * 2 >= 1:
-        fen += 1
+    f = exact(value)
+    num, den = abs(f.numerator) * 100, f.denominator
+    fen = (2 * num + den) // (2 * den)  # half-up on the magnitude: floor(x + 1/2)
     if fen == 0:
         return ZERO
+    sign = -1 if f.numerator < 0 else 1
     return Decimal(sign * fen).scaleb(-2)
 
 

@@ -186,6 +186,7 @@ class Parameters:
         self.version = version
         self.note = note
         self.source = source
+        self._in_force: dict[tuple[str, Season], ParamValue | str] = {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -234,6 +235,19 @@ class Parameters:
 
     def in_force(self, name: str, season: Season) -> ParamValue:
         """The value of ``name`` in force for ``season``; NoRuleInForce if there is none."""
+        key = (name, season)
+        hit = self._in_force.get(key)
+        if hit is None:
+            try:
+                hit = self._look_up(name, season)
+            except NoRuleInForce as exc:
+                hit = exc.problems[0][1]
+            self._in_force[key] = hit
+        if isinstance(hit, str):
+            raise NoRuleInForce.single("season", hit)
+        return hit
+
+    def _look_up(self, name: str, season: Season) -> ParamValue:
         param = self.parameter(name)
         found: ParamValue | None = None
         for pv in param.values:
