@@ -9,10 +9,10 @@ daily fee d, the days connected (mid-season connection), the cut-off days and th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 
 from .case import Case, Waiver
 from .citations import Citation
