@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..caseio import parse_raw, read_folder_cases
 from ..engine import bill
-from ..errors import CaseError
 from ..render import bill_table
-from .common import out_console, print_json_line, skipped_note, warn
+from .caserun import CaseRun
+from .common import out_console, print_json_line
 from .options import add_params_option, add_paths_argument, params_from
 
 
@@ -27,25 +26,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = params_from(args)
-    rejected = 0
     console = out_console()
-    skipped: list[str] = []
-    errors: list[str] = []
-    for raw in read_folder_cases(args.paths, skipped, errors):
-        try:
-            result = bill(parse_raw(raw), params)
-        except CaseError as exc:
-            rejected += 1
-            warn(f"{raw.source}: {raw.name}: {exc}")
-            if args.format == "json":
-                print_json_line({"name": raw.given_name, "error": str(exc)})
-            continue
+    cases = CaseRun(json_errors=args.format == "json")
+    for result in cases.each(args.paths, lambda case: bill(case, params)):
         if args.format == "json":
             print_json_line(result.to_dict())
         else:
             console.print(bill_table(result, args.lang))
-    if skipped:
-        warn(skipped_note(skipped))
-    for message in errors:
-        warn(f"error: {message}")
-    return 2 if rejected or errors else 0
+    return cases.finish()

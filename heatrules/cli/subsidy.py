@@ -7,9 +7,9 @@ import argparse
 from rich.markup import escape
 from rich.table import Table
 
-from ..caseio import parse_raw, read_folder_cases
-from ..errors import CaseError
+from ..caseio import RawCase
 from ..waivers.subsidy import subsidy
+from .caserun import CaseRun
 from .common import out_console, print_json_line, warn
 from .options import add_params_option, add_paths_argument, params_from
 
@@ -29,42 +29,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     params = params_from(args)
-    rejected = skipped = 0
     table = Table(title="采暖补贴 / hardship heating subsidies")
     for col in ("case", "account", "season", "household", "subsidy", "basis", "citation"):
         table.add_column(col, justify="right" if col == "subsidy" else "left", overflow="fold")
-    rows = 0
-    errors: list[str] = []
-    for raw in read_folder_cases(args.paths, None, errors):
+    rows = skipped = 0
+
+    def wanted(raw: RawCase) -> bool:
+        nonlocal skipped
         if isinstance(raw.data, dict) and raw.data.get("subsidy") is None:
             skipped += 1
-            continue
-        try:
-            st = subsidy(parse_raw(raw), params)
-        except CaseError as exc:
-            rejected += 1
-            warn(f"{raw.source}: {raw.name}: {exc}")
-            if args.format == "json":
-                print_json_line({"name": raw.given_name, "error": str(exc)})
-            continue
+            return False
+        return True
+
+    cases = CaseRun(json_errors=args.format == "json")
+    for st in cases.each(args.paths, lambda case: subsidy(case, params), wanted):
         if args.format == "json":
             print_json_line(st.to_dict())
-        else:
-            rows += 1
-            cells = (
-                st.name or "",
-                st.account_id,
-                st.season,
-                st.household + ("" if st.central_heating else " (no central heating)"),
-                f"{st.subsidy:.2f}",
-                st.explain_zh if args.lang == "zh" else st.explain_en,
-                str(st.citation),
-            )
-            table.add_row(*(escape(c) for c in cells))
+            continue
+        rows += 1
+        cells = (
+            st.name or "",
+            st.account_id,
+            st.season,
+            st.household + ("" if st.central_heating else " (no central heating)"),
+            f"{st.subsidy:.2f}",
+            st.explain_zh if args.lang == "zh" else st.explain_en,
+            str(st.citation),
+        )
+        table.add_row(*(escape(c) for c in cells))
     if args.format == "table" and rows:
         out_console().print(table)
     if skipped:
         warn(f"note: {skipped} case(s) without `subsidy` skipped")
-    for message in errors:
-        warn(f"error: {message}")
-    return 2 if rejected or errors else 0
+    return cases.finish()
