@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from ..params import Parameters
 from . import kernel
@@ -46,6 +48,33 @@ LINE_COLUMNS = (
 def money(expr: pl.Expr) -> pl.Expr:
     """Fen (Int64) → yuan as Decimal(18, 2), exactly."""
     return (expr.fill_null(0).cast(pl.Decimal(20, 2)) / 100).cast(MONEY)
+
+
+MAX_MONEY_FEN = 10**18 - 1
+"""The largest magnitude a Decimal(18, 2) holds, in fen."""
+
+
+def money_series(fen: pl.Series) -> pl.Series:
+    """Fen (Int64, null as 0) → yuan as Decimal(18, 2), exactly and without arithmetic.
+
+    A Decimal(18, 2) value *is* its fen: the unscaled 128-bit integer. The column is built from
+    the int64 buffer sign-extended to 128 bits (little-endian: low word, then ``fen >> 63``)
+    and handed to polars through Arrow — about four times faster than dividing Decimals.
+    """
+    fen = fen.cast(pl.Int64)
+    if fen.null_count():
+        fen = fen.fill_null(0)
+    lo, hi = fen.min(), fen.max()
+    if fen.len() and max(-int(lo), int(hi)) > MAX_MONEY_FEN:  # type: ignore[arg-type]
+        raise OverflowError(f"{fen.name}: an amount does not fit Decimal(18, 2)")
+    v = fen.to_numpy()
+    wide = np.empty(2 * len(v), dtype=np.int64)
+    wide[0::2] = v
+    np.right_shift(v, 63, out=wide[1::2])
+    arr = pa.Array.from_buffers(pa.decimal128(18, 2), len(v), [None, pa.py_buffer(wide)])
+    out = pl.from_arrow(pa.chunked_array([arr]))
+    assert isinstance(out, pl.Series)
+    return out.alias(fen.name)
 
 
 @dataclass
@@ -90,25 +119,25 @@ def read_inputs(
 
 def bills_output(fen: pl.DataFrame, version: str) -> pl.DataFrame:
     """The ``bills`` table of batch-tables.md: totals and signed per-code sums as Decimal(18, 2)."""
-    return fen.select(
-        "account_id",
-        "season",
-        *[money(pl.col(t)).alias(t) for t in TOTALS],
+    money_cols = [*TOTALS, *(kernel.col_name(c) for c in kernel.CODES)]
+    return fen.select("account_id", "season").with_columns(
+        *[money_series(fen.get_column(c)) for c in TOTALS],
         pl.lit(version).alias("rules_version"),
-        *[money(pl.col(kernel.col_name(c))).alias(kernel.col_name(c)) for c in kernel.CODES],
+        *[money_series(fen.get_column(c)) for c in money_cols[len(TOTALS) :]],
     )
 
 
 def lines_output(lines: pl.DataFrame, cites: pl.DataFrame) -> pl.DataFrame:
     """The long ``lines`` table: one row per bill line, in bill order."""
     zh, en = explanations()
+    lines = lines.with_columns(money_series(lines.get_column("fen")).alias("_amount"))
     return lines.join(
         cites, on=["season_year", "cite_key"], how="left", maintain_order="left"
     ).select(
         "account_id",
         "season",
         "code",
-        money(pl.col("fen")).alias("amount"),
+        pl.col("_amount").alias("amount"),
         zh.alias("explanation_zh"),
         en.alias("explanation_en"),
         pl.col("citation").fill_null(""),
