@@ -156,13 +156,52 @@ def _range_checks(col_kind: str, c: str) -> list[Check]:
     return []
 
 
+SMALL_TABLE = 20_000
+"""Below this many rows every column is parsed directly (the shortcuts cost more than they save)."""
+SAMPLE = 4_096
+"""Rows sampled to guess whether a column has few distinct values."""
+
+
+FEW_KINDS = frozenset({"season", "date", "timestamp", "bool"})
+"""Kinds whose parse costs more than a hash lookup, and whose columns tend to repeat values."""
+
+
+def _parsed_value(frame: pl.DataFrame, c: str, kind: str, value: pl.Expr) -> pl.Expr:
+    """The parsed column ``c``: the same values as ``value`` over the column, computed cheaply.
+
+    * a column with no cells (an absent optional column) is a null column of the parsed type —
+      nothing is parsed;
+    * a season, date, timestamp or boolean column with few distinct texts (judged on a sample)
+      is parsed once per distinct text and mapped back with a hash lookup per row;
+    * any other column is parsed row by row. The parse is a pure function of the cell's text,
+      so all three give the same values.
+    """
+    n = frame.height
+    if n < SMALL_TABLE:
+        return value
+    s = frame.get_column(c)
+    if s.null_count() == n:
+        dtype = pl.DataFrame({c: [None]}, schema={c: pl.String}).select(value).to_series().dtype
+        return pl.lit(None, dtype=dtype)
+    if kind not in FEW_KINDS or s.head(SAMPLE).n_unique() * 8 > min(n, SAMPLE):
+        return value
+    distinct = s.drop_nulls().unique()
+    if distinct.len() * 4 > n:
+        return value
+    parsed = pl.DataFrame({c: distinct}).select(value).to_series()
+    return pl.col(c).replace_strict(distinct, parsed, default=None, return_dtype=parsed.dtype)
+
+
 def _parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Parse every cell (``v_<col>``), apply the cell and row rules; (frame, problems)."""
     frame = rt.frame
     parsed = {c.name: _cell(c.kind, c.name, c.choices) for c in table.columns}
-    df = frame.with_columns([parsed[c].value.alias(f"v_{c}") for c in table.names]).with_columns(
-        pl.lit(False).alias("bad")
-    )
+    df = frame.with_columns(
+        [
+            _parsed_value(frame, c.name, c.kind, parsed[c.name].value).alias(f"v_{c.name}")
+            for c in table.columns
+        ]
+    ).with_columns(pl.lit(False).alias("bad"))
     checks: list[Check] = []
     for col in table.columns:
         c = col.name
