@@ -125,7 +125,8 @@ def read_csv(
         raise BatchInputError(f"{source}: cannot be read: {exc.strerror or exc}") from None
     data = _decode(data, encoding, source)
     try:
-        first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+        eol = data.find(b"\n")
+        first = (data if eol < 0 else data[:eol]).decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         raise _utf8_error(data, source) or BatchInputError(source) from None
     header = next(csv.reader([first]), [])

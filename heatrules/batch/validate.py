@@ -166,8 +166,8 @@ FEW_KINDS = frozenset({"season", "date", "timestamp", "bool"})
 """Kinds whose parse costs more than a hash lookup, and whose columns tend to repeat values."""
 
 
-def _parsed_value(frame: pl.DataFrame, c: str, kind: str, value: pl.Expr) -> pl.Expr:
-    """The parsed column ``c``: the same values as ``value`` over the column, computed cheaply.
+def _parsed_values(table: Table, frame: pl.DataFrame, cells_: dict[str, cells.Cell]) -> list[pl.Expr]:
+    """The parsed columns ``v_<col>``: the values of each cell's ``value``, computed cheaply.
 
     * a column with no cells (an absent optional column) is a null column of the parsed type —
       nothing is parsed;
@@ -177,31 +177,40 @@ def _parsed_value(frame: pl.DataFrame, c: str, kind: str, value: pl.Expr) -> pl.
       so all three give the same values.
     """
     n = frame.height
-    if n < SMALL_TABLE:
-        return value
-    s = frame.get_column(c)
-    if s.null_count() == n:
-        dtype = pl.DataFrame({c: [None]}, schema={c: pl.String}).select(value).to_series().dtype
-        return pl.lit(None, dtype=dtype)
-    if kind not in FEW_KINDS or s.head(SAMPLE).n_unique() * 8 > min(n, SAMPLE):
-        return value
-    distinct = s.drop_nulls().unique()
-    if distinct.len() * 4 > n:
-        return value
-    parsed = pl.DataFrame({c: distinct}).select(value).to_series()
-    return pl.col(c).replace_strict(distinct, parsed, default=None, return_dtype=parsed.dtype)
+    exprs = {c.name: cells_[c.name].value for c in table.columns}
+    if n >= SMALL_TABLE:
+        nulls = frame.select(pl.col(table.names).null_count()).row(0, named=True)
+        few = []
+        for col in table.columns:
+            c = col.name
+            if nulls[c] == n:
+                one = pl.DataFrame({c: [None]}, schema={c: pl.String}).select(exprs[c])
+                exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
+            elif col.kind in FEW_KINDS:
+                few.append(c)
+        if few:
+            sample = frame.head(SAMPLE).select(pl.col(few).n_unique()).row(0)
+            few = [c for c, k in zip(few, sample, strict=True) if k * 8 <= min(n, SAMPLE)]
+        if few:
+            distinct = frame.select(pl.col(few).unique().drop_nulls().implode())
+            for c in few:
+                d = distinct.get_column(c).explode()
+                if d.len() * 4 > n:
+                    continue
+                parsed = pl.DataFrame({c: d}).select(exprs[c]).to_series()
+                exprs[c] = pl.col(c).replace_strict(
+                    d, parsed, default=None, return_dtype=parsed.dtype
+                )
+    return [exprs[c].alias(f"v_{c}") for c in table.names]
 
 
 def _parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Parse every cell (``v_<col>``), apply the cell and row rules; (frame, problems)."""
     frame = rt.frame
     parsed = {c.name: _cell(c.kind, c.name, c.choices) for c in table.columns}
-    df = frame.with_columns(
-        [
-            _parsed_value(frame, c.name, c.kind, parsed[c.name].value).alias(f"v_{c.name}")
-            for c in table.columns
-        ]
-    ).with_columns(pl.lit(False).alias("bad"))
+    df = frame.with_columns(_parsed_values(table, frame, parsed)).with_columns(
+        pl.lit(False).alias("bad")
+    )
     checks: list[Check] = []
     for col in table.columns:
         c = col.name
