@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -50,31 +49,33 @@ def money(expr: pl.Expr) -> pl.Expr:
     return (expr.fill_null(0).cast(pl.Decimal(20, 2)) / 100).cast(MONEY)
 
 
-MAX_MONEY_FEN = 10**18 - 1
-"""The largest magnitude a Decimal(18, 2) holds, in fen."""
+def money_columns(fen: pl.DataFrame) -> pl.DataFrame:
+    """Fen (Int64 columns, null as 0) → yuan as Decimal(18, 2), exactly and without division.
+
+    A Decimal(18, 2) value *is* its fen: the unscaled 128-bit integer. Each column is cast to
+    Decimal(18, 0) — the same integer, range-checked — and its Arrow buffers are relabelled
+    with scale 2: about three times faster than dividing Decimals, and polars' allocator (which
+    reuses the kernel's freed memory) does the allocating.
+    """
+    wide = fen.select(pl.all().fill_null(0).cast(pl.Decimal(18, 0))).to_arrow()
+    cols = {}
+    for name in wide.column_names:
+        chunks = []
+        for ch in wide.column(name).chunks:
+            chunks.append(
+                pa.Array.from_buffers(
+                    pa.decimal128(18, 2), len(ch), ch.buffers(), ch.null_count, ch.offset
+                )
+            )
+        cols[name] = pa.chunked_array(chunks, type=pa.decimal128(18, 2))
+    out = pl.from_arrow(pa.table(cols) if cols else pa.table({}))
+    assert isinstance(out, pl.DataFrame)
+    return out
 
 
 def money_series(fen: pl.Series) -> pl.Series:
-    """Fen (Int64, null as 0) → yuan as Decimal(18, 2), exactly and without arithmetic.
-
-    A Decimal(18, 2) value *is* its fen: the unscaled 128-bit integer. The column is built from
-    the int64 buffer sign-extended to 128 bits (little-endian: low word, then ``fen >> 63``)
-    and handed to polars through Arrow — about four times faster than dividing Decimals.
-    """
-    fen = fen.cast(pl.Int64)
-    if fen.null_count():
-        fen = fen.fill_null(0)
-    lo, hi = fen.min(), fen.max()
-    if fen.len() and max(-int(lo), int(hi)) > MAX_MONEY_FEN:  # type: ignore[arg-type]
-        raise OverflowError(f"{fen.name}: an amount does not fit Decimal(18, 2)")
-    v = fen.to_numpy()
-    wide = np.empty(2 * len(v), dtype=np.int64)
-    wide[0::2] = v
-    np.right_shift(v, 63, out=wide[1::2])
-    arr = pa.Array.from_buffers(pa.decimal128(18, 2), len(v), [None, pa.py_buffer(wide)])
-    out = pl.from_arrow(pa.chunked_array([arr]))
-    assert isinstance(out, pl.Series)
-    return out.alias(fen.name)
+    """One column of :func:`money_columns`."""
+    return money_columns(fen.to_frame()).to_series().alias(fen.name)
 
 
 @dataclass
@@ -119,12 +120,10 @@ def read_inputs(
 
 def bills_output(fen: pl.DataFrame, version: str) -> pl.DataFrame:
     """The ``bills`` table of batch-tables.md: totals and signed per-code sums as Decimal(18, 2)."""
-    money_cols = [*TOTALS, *(kernel.col_name(c) for c in kernel.CODES)]
-    return fen.select("account_id", "season").with_columns(
-        *[money_series(fen.get_column(c)) for c in TOTALS],
-        pl.lit(version).alias("rules_version"),
-        *[money_series(fen.get_column(c)) for c in money_cols[len(TOTALS) :]],
-    )
+    codes = [kernel.col_name(c) for c in kernel.CODES]
+    money = money_columns(fen.select(*TOTALS, *codes))
+    keys = fen.select("account_id", "season", pl.lit(version).alias("rules_version"))
+    return pl.concat([keys, money], how="horizontal").select(BILL_COLUMNS)
 
 
 def lines_output(lines: pl.DataFrame, cites: pl.DataFrame) -> pl.DataFrame:
