@@ -389,26 +389,11 @@ def _late_day_sum(
     other accounts the exact segment sum over their payments sorted by date is used.
     """
     days = np.clip(last - first + 1, 0, None) * late
-    at = pl.Series("pos", pay_pos)
-    pf = pl.DataFrame(
-        {
-            "date": pay_date,
-            "amount": pay_amount,
-            "first": pl.Series(first).gather(at),
-            "last": pl.Series(last).gather(at),
-            "late": pl.Series(late).gather(at),
-        }
-    ).with_columns(pl.max_horizontal(pl.col("date") + 1, pl.col("first")).alias("eff"))
-    pf = pf.with_columns(
-        ((pl.col("last") + 1 - pl.col("eff")).clip(lower_bound=0) * pl.col("late")).alias("in_eff")
-    )
-    in_effect = _np(pf, "in_eff")
-    eff = _np(pf, "eff")
-    paid_days = dense.sum(pay_pos, _np(pf.select(pl.col("amount") * pl.col("in_eff")), "amount"))
-    paid_in = dense.sum(
-        pay_pos,
-        _np(pf.select(pl.when(pl.col("in_eff") > 0).then(pl.col("amount")).otherwise(0)), "amount"),
-    )
+    # per payment (numpy gathers: the account's window reaches its payments by position)
+    eff = np.maximum(pay_date + 1, first[pay_pos])
+    in_effect = np.clip(last[pay_pos] + 1 - eff, 0, None) * late[pay_pos]
+    paid_days = dense.sum(pay_pos, pay_amount * in_effect)
+    paid_in = dense.sum(pay_pos, np.where(in_effect > 0, pay_amount, 0))
     day_sum = owed * days - paid_days
     slow = late.astype(bool) & (paid_in > owed)
     if slow.any():
