@@ -397,37 +397,32 @@ def _late_day_sum(
     day_sum = owed * days - paid_days
     slow = late.astype(bool) & (paid_in > owed)
     if slow.any():
+        # exact segment sums over each over-paying account's payments sorted by date (numpy,
+        # segmented by account; payments on the same day give empty segments, so their order
+        # does not matter). The running sum is global and may wrap around 2⁶⁴ on huge inputs;
+        # differences of it are exact (int64 arithmetic is modular) and each account's own
+        # sum is bounded by its payments.
         m = slow[pay_pos] & (in_effect > 0)
-        sp = (
-            pl.DataFrame(
-                {
-                    "pos": pay_pos[m],
-                    "eff": eff[m],
-                    "amount": pay_amount[m],
-                    "owed": owed[pay_pos[m]],
-                    "last": last[pay_pos[m]],
-                    "first": first[pay_pos[m]],
-                }
-            )
-            .sort("pos", "eff")
-            .with_columns(
-                pl.col("amount").cum_sum().over("pos").alias("cum"),
-                pl.col("eff").shift(-1).over("pos").alias("next_eff"),
-            )
-            .with_columns(
-                (pl.coalesce(pl.col("next_eff"), pl.col("last") + 1) - pl.col("eff")).alias("seg"),
-                (pl.col("owed") - pl.col("cum")).clip(lower_bound=0).alias("unpaid"),
-            )
-            .group_by("pos")
-            .agg(
-                (pl.col("seg") * pl.col("unpaid")).sum().alias("tail"),
-                pl.col("eff").min().alias("e0"),
-                pl.col("first").first(),
-                pl.col("owed").first(),
-            )
-        )
-        slow_at = sp.get_column("pos").to_numpy()
-        day_sum[slow_at] = _np(sp, "owed") * (_np(sp, "e0") - _np(sp, "first")) + _np(sp, "tail")
+        p, e, a = pay_pos[m], eff[m], pay_amount[m]
+        order = np.lexsort((e, p))
+        p, e, a = p[order], e[order], a[order]
+        head = np.ones(len(p), dtype=bool)
+        head[1:] = p[1:] != p[:-1]
+        heads = np.flatnonzero(head)
+        g = np.cumsum(head) - 1
+        with np.errstate(over="ignore"):
+            cum = np.cumsum(a)
+            cum = cum - (cum - a)[heads][g]  # paid so far within the account
+        tail_row = np.ones(len(p), dtype=bool)
+        tail_row[:-1] = head[1:]
+        nxt = np.empty_like(e)
+        nxt[:-1] = e[1:]
+        seg = np.where(tail_row, last[p] + 1, nxt) - e
+        unpaid = np.clip(owed[p] - cum, 0, None)
+        tail = np.zeros(len(heads), dtype=np.int64)
+        np.add.at(tail, g, seg * unpaid)
+        slow_at = p[heads]
+        day_sum[slow_at] = owed[slow_at] * (e[heads] - first[slow_at]) + tail
     out: np.ndarray = day_sum
     return out
 
