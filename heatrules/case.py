@@ -95,16 +95,12 @@ class Account(Strict):
 
 
 class Supply(Strict):
-    """When supply actually started and stopped (a late start or early stop is a supplier outage)."""
+    """When supply actually started and stopped: a start later than the season start is a
+    supplier outage from the season start, a stop earlier than the season end one to the season
+    end (rules.md §4.1; the two are independent facts and may overlap)."""
 
     started_at: Timestamp | None = None
     stopped_at: Timestamp | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> Supply:
-        if self.started_at and self.stopped_at and self.stopped_at <= self.started_at:
-            raise ValueError("@stopped_at: must be later than started_at")
-        return self
 
 
 class NoHeat(Strict):

@@ -17,14 +17,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
 from .limits import (
-    CELSIUS_DECIMALS,
-    KWH_DECIMALS,
     MAX_AREA_M2,
     MAX_CELSIUS,
     MAX_KWH,
     MAX_MONEY,
     MIN_CELSIUS,
-    RATE_DECIMALS,
 )
 from .localtime import parse_date, parse_timestamp, to_local
 from .textyaml import JsonNumber, NonFinite
@@ -198,7 +195,6 @@ Kwh = Annotated[
     BeforeValidator(parse_decimal),
     AfterValidator(_at_most(MAX_KWH, "kWh")),
     AfterValidator(_non_negative),
-    AfterValidator(_max_decimals(KWH_DECIMALS)),
     _DEC_SCHEMA,
 ]
 Rate = Annotated[
@@ -206,14 +202,12 @@ Rate = Annotated[
     BeforeValidator(parse_decimal),
     AfterValidator(_at_most(Decimal(1), "per day")),
     AfterValidator(_non_negative),
-    AfterValidator(_max_decimals(RATE_DECIMALS)),
     _DEC_SCHEMA,
 ]
 Celsius = Annotated[
     Decimal,
     BeforeValidator(parse_decimal),
     AfterValidator(_celsius_range),
-    AfterValidator(_max_decimals(CELSIUS_DECIMALS)),
     _DEC_SCHEMA,
 ]
 NonNegative = Annotated[

@@ -1,8 +1,9 @@
 """Engineering limits on input values, shared by the scalar and the batch engine.
 
-These are not legal numbers: they bound what one account can plausibly carry so that both
-engines accept exactly the same inputs and the batch engine's exact integer arithmetic cannot
-overflow. A value outside them is bad input naming the field.
+These are not legal numbers: they bound what one account can plausibly carry, so that a
+nonsensical magnitude is bad input naming the field (not an arithmetic error) and the batch
+engine's exact integer arithmetic cannot overflow. The batch engine also fixes a precision for
+kWh, rates and temperatures (below); the scalar engine, the reference, accepts any precision.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ MAX_MONEY = Decimal("10000000000.00")
 """A payment or expected amount: at most 10¹⁰ yuan (2 decimals)."""
 
 MAX_KWH = Decimal("1000000000")
-KWH_DECIMALS = 3
-"""Season heat use: at most 10⁹ kWh, at most 3 decimals."""
+"""Season heat use: at most 10⁹ kWh."""
 
-RATE_DECIMALS = 6
-"""A contract late-fee rate per day: at most 6 decimals."""
-
-CELSIUS_DECIMALS = 6
 MIN_CELSIUS = Decimal("-273.15")
 MAX_CELSIUS = Decimal("1000")
-"""A measured or standard temperature: physically possible, at most 6 decimals."""
+"""A measured or standard temperature: physically possible."""
+
+# Precision of the batch engine's integer units. The scalar engine takes any number of
+# decimals here (the rule book sets none); the batch engine rejects more, naming the column.
+KWH_DECIMALS = 3
+RATE_DECIMALS = 6
+CELSIUS_DECIMALS = 6

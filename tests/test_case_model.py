@@ -127,8 +127,8 @@ def test_non_utf8_file_names_the_line(tmp_path: Path) -> None:
     [
         ("billing_area_m2", "1" + "0" * 30),
         ("billing_area_m2", "1000000.01"),
-        ("metered_kwh", "1.0001"),
-        ("late_fee_rate", "0.0000001"),
+        ("metered_kwh", "1000000000.001"),
+        ("late_fee_rate", "-0.0000001"),
     ],
 )
 def test_engineering_limits_name_the_field(field: str, value: str) -> None:
@@ -160,3 +160,27 @@ def test_kwh_on_an_area_billed_account_is_not_silently_ignored() -> None:
 def test_files_without_cases_are_errors(tmp_path: Path, content: str) -> None:
     with pytest.raises(InputFileError, match="no case"):
         read_cases(write(tmp_path, "e.json", content))
+
+
+def test_any_precision_where_the_rule_book_sets_none() -> None:
+    """Rates, kWh and temperatures have no precision limit in rules.md (the batch engine's
+    integer units do: it rejects more decimals, naming the column)."""
+    from fractions import Fraction
+
+    from .conftest import fen
+
+    b = run(account={"late_fee_rate": "0.0012345"}, as_of="2025-01-10")
+    assert b.totals.late_fees == fen(Fraction("0.0012345") * 2500 * 10)
+    m = run(account={"billing": "metered", "metered_kwh": "1.0000001"})
+    assert m.amount("tariff.metered.energy") == fen(Fraction("0.13") * Fraction("1.0000001"))
+
+
+def test_supply_stop_before_start_is_two_supplier_intervals() -> None:
+    """rules.md §4.1: each convenience input is its own supplier interval; crossed, they cover
+    the whole season (121 days, double)."""
+    from fractions import Fraction
+
+    from .conftest import fen
+
+    b = run(supply={"started_at": "2024-11-20T00:00", "stopped_at": "2024-11-18T00:00"})
+    assert b.amount("refund.supplier_outage") == -fen(2 * Fraction(2500, 121) * 121)

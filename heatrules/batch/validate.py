@@ -229,11 +229,6 @@ def _row_checks(table: Table) -> list[Check]:
         suspended = v("suspension_kind").is_not_null()
         return [
             (
-                "supply_stopped_at",
-                v("supply_stopped_at") <= v("supply_started_at"),
-                _lit("must be later than supply_started_at"),
-            ),
-            (
                 "waiver_has_children",
                 v("waiver_kind").is_not_null() & pl.col("waiver_has_children").is_null(),
                 _lit("required with waiver_kind (true or false)"),
