@@ -28,7 +28,14 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def parse_timestamp(text: str) -> datetime:
     """Parse an ISO 8601 timestamp with a time part into a naive Asia/Shanghai datetime."""
-    if not isinstance(text, str) or not text.isascii() or not _TS.fullmatch(text):
+    m = _TS.fullmatch(text) if isinstance(text, str) and text.isascii() else None
+    if m is not None and m.group("tz") not in (None, "Z"):
+        digits = m.group("tz")[1:].replace(":", "")
+        if int(digits[:2]) > 23 or (len(digits) > 2 and int(digits[2:]) > 59):
+            raise ValueError(f"{text!r} has an impossible UTC offset {m.group('tz')}")
+    if m is None and isinstance(text, str) and re.fullmatch(r".*[T ]\d{2}:\d{2}:\d{2}\.\d{7,}.*", text):
+        raise ValueError(f"{text!r} has more than 6 fractional-second digits (microseconds)")
+    if m is None:
         raise ValueError(
             f"{text!r} is not an ISO 8601 timestamp with a time part "
             "(e.g. 2024-12-01T08:00 or 2024-12-01 08:00:00+08:00)"

@@ -37,3 +37,16 @@ def test_dates_are_calendar_dates_only() -> None:
     for bad in ("2025-02-29", "2025-01-03T10:00", "20250103", "2025-1-3"):
         with pytest.raises(ValueError):
             parse_date(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2024-12-01T08:00+25:00", "impossible UTC offset"),
+        ("2024-12-01T08:00+08:60", "impossible UTC offset"),
+        ("2024-12-01T08:00:00.123456789", "more than 6 fractional-second digits"),
+    ],
+)
+def test_messages_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_timestamp(text)
