@@ -462,6 +462,10 @@ def parse_applications(
         )
     if not data:
         raise CaseError.single(source, "no applications in the file")
+    if all(isinstance(d, Mapping) and "account" in d and "item" not in d for d in data):
+        raise CaseError.single(
+            source, "this is a file of billing cases, not applications: use `heatrules bill`"
+        )
     apps: list[Application] = []
     problems: list[tuple[str, str]] = []
     for i, raw in enumerate(data):
