@@ -449,6 +449,8 @@ def parse_applications(
     Every problem of every application is reported at once, each under ``applications[i]``.
     """
     where = f"{source}: " if source else ""
+    if isinstance(data, Mapping) and "cases" in data and "item" not in data:
+        data = data["cases"]
     if isinstance(data, Mapping) and "applications" in data:
         extra = sorted(str(k) for k in data if k != "applications")
         if extra:
@@ -463,6 +465,7 @@ def parse_applications(
     if not data:
         raise CaseError.single(source, "no applications in the file")
     if all(isinstance(d, Mapping) and "account" in d and "item" not in d for d in data):
+        # (a mapping with `cases` was unwrapped above to reach this hint)
         raise CaseError.single(
             source, "this is a file of billing cases, not applications: use `heatrules bill`"
         )
