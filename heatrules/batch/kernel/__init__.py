@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from .seasonparams import LATE_RATE_SCALE, PRICE_SCALE, RATE_SCALE, US_PER_DAY
+from ..seasonparams import LATE_RATE_SCALE, PRICE_SCALE, RATE_SCALE, US_PER_DAY
 
 CODES = (
     "tariff.area",
