@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-CODES = (
-    "tariff.area",
-    "tariff.metered.base",
-    "tariff.metered.energy",
-    "fee.suspension_compensation",
-    "fee.late_payment",
-    "fee.cutoff_compensation",
-    "refund.supplier_outage",
-    "refund.facility_outage",
-    "refund.temperature",
-    "waiver.cadre_widow",
-    "payment",
-)
+from ...case import LINE_CODES
+
+CODES = LINE_CODES
+"""Every line code, in bill order (:data:`heatrules.case.LINE_CODES`)."""
+
 CHARGE_CODES = (
     "tariff.area",
     "tariff.metered.base",
