@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from .fields import (
     Area,
@@ -74,7 +74,7 @@ def _season(value: Any) -> Season:
 SeasonField = Annotated[
     Season,
     BeforeValidator(_season),
-    Field(json_schema_extra={"type": "string", "pattern": r"^\d{4}-\d{4}$"}),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-\d{4}$"}),
 ]
 
 

@@ -29,6 +29,10 @@ from .textyaml import JsonNumber, NonFinite
 _DECIMAL = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
 MAX_DIGITS = 40  # longer decimal text is rejected before it is converted
 DECIMAL_PATTERN = r"^[+-]?[0-9]+(\.[0-9]+)?$"
+TIMESTAMP_PATTERN = (
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
+)
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 
 
 def parse_decimal(value: Any) -> Decimal:
@@ -217,9 +221,9 @@ Text = Annotated[str, BeforeValidator(_text), WithJsonSchema({"type": "string", 
 Timestamp = Annotated[
     datetime,
     BeforeValidator(_timestamp),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
+    WithJsonSchema({"type": "string", "pattern": TIMESTAMP_PATTERN}),
 ]
 LocalDate = Annotated[
-    date, BeforeValidator(_date), WithJsonSchema({"type": "string", "format": "date"})
+    date, BeforeValidator(_date), WithJsonSchema({"type": "string", "pattern": DATE_PATTERN})
 ]
 Flag = Annotated[bool, BeforeValidator(_strict_bool), WithJsonSchema({"type": "boolean"})]

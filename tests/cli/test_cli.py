@@ -187,3 +187,27 @@ def test_closed_pipe_exits_zero(command: list[str]) -> None:
         cwd=root, capture_output=True, text=True, check=False,
     )
     assert pipe.returncode == 0, pipe.stderr
+
+
+def test_exported_schema_accepts_the_valid_cases_and_rejects_a_bad_one(capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    from heatrules import CaseError, bill
+    from heatrules.caseio import read_cases
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    root = Path(__file__).resolve().parents[2]
+    checked = 0
+    for f in sorted((root / "examples").glob("*.yaml")):
+        for raw in read_cases(f):
+            try:
+                bill(raw.data)
+            except CaseError:
+                continue
+            errors = list(validator.iter_errors(json.loads(json.dumps(raw.data))))
+            assert errors == [], (raw.name, errors[0].message)
+            checked += 1
+    assert checked > 10
+    assert not validator.is_valid({"season": 2024, "account": {"id": "x"}})
