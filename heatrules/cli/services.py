@@ -108,7 +108,7 @@ def _view_options(p: argparse.ArgumentParser, suppress: Any, default_values: boo
 def run_services(args: argparse.Namespace) -> int:
     catalogue = Catalogue.default()
     if getattr(args, "action", None) == "show":
-        item = catalogue.item(args.item, "ID")
+        item = catalogue.item(args.item, "services show")
         if args.format == "json":
             _print_json(catalogue.item_dict(item))
         else:

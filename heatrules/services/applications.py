@@ -451,6 +451,10 @@ def parse_applications(
     where = f"{source}: " if source else ""
     if isinstance(data, Mapping) and "cases" in data and "item" not in data:
         data = data["cases"]
+    if isinstance(data, Mapping) and "events" in data:
+        raise CaseError.single(
+            source, "this is a work order, not an application: use `heatrules workorder`"
+        )
     if isinstance(data, Mapping) and "applications" in data:
         extra = sorted(str(k) for k in data if k != "applications")
         if extra:

@@ -7,6 +7,7 @@ numbers stay exact, duplicate keys are errors. A file that cannot be read or par
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,15 @@ def read_data(path: str | Path) -> Any:
     """Parse one file; a ``.jsonl`` file gives the list of its non-blank lines' objects."""
     path = Path(path)
     source = str(path)
+    if source == "-":  # standard input: JSON (an object or a list) or YAML, by its content
+        text = sys.stdin.buffer.read().decode("utf-8-sig", errors="strict")
+        body = text.lstrip()
+        if body.startswith(("{", "[")):
+            return load_json_text(text, "<stdin>")
+        data = load_yaml_text(text, "<stdin>")
+        if data is None:
+            raise InputFileError("<stdin>: empty input")
+        return data
     try:
         raw = path.read_bytes()
     except OSError as exc:

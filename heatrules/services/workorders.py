@@ -490,8 +490,17 @@ def parse_workorder(data: Any, source: str = "", catalogue: Catalogue | None = N
         raise CaseError.single(
             source, "expected a work order: a mapping with item, order_id and events"
         )
+    if "account" in data or "cases" in data:
+        raise CaseError.single(
+            source, "this is a billing case file, not a work order: use `heatrules bill`"
+        )
+    if "item" in data and "events" not in data and "order_id" not in data:
+        raise CaseError.single(
+            source, "this is a duty-catalogue application, not a work order: use `heatrules apply`"
+        )
     try:
         model = _OrderFile.model_validate(dict(data))
+        (catalogue or Catalogue.default()).item(model.item, "item")  # unknown item first
         if not model.events:
             raise CaseError.single("events", "no events (an order starts with receive)")
         return replay(model.item, model.order_id, model.events, catalogue)

@@ -314,3 +314,45 @@ def test_brackets_in_an_order_id_are_printed_as_written(
     code, out, _ = run(capsys, "workorder", str(path))
     assert code == 0
     assert "WO-[bold]1" in out and "answered" in out
+
+
+# --- found by a new user ------------------------------------------------------------------
+
+
+def test_apply_and_workorder_read_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import json as _json
+
+    from heatrules.cli import main as cli_main
+
+    order = {"item": "7.10", "order_id": "X", "events": [
+        {"at": "2025-12-03T09:00", "event": "receive"},
+        {"at": "2025-12-03T09:05", "event": "answer"},
+        {"at": "2025-12-03T09:10", "event": "close"},
+    ]}
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(_json.dumps(order).encode())))
+    assert cli_main(["workorder", "-", "--format", "json"]) == 0
+    assert _json.loads(capsys.readouterr().out)["state"] == "closed"
+
+
+@pytest.mark.parametrize(
+    ("command", "content", "hint"),
+    [
+        ("apply", {"item": "7.1", "order_id": "X", "events": []}, "heatrules workorder"),
+        ("workorder", {"cases": []}, "heatrules bill"),
+        ("apply", {"cases": [{"season": "2024-2025", "account": {"id": "1"}}]}, "heatrules bill"),
+    ],
+)
+def test_the_wrong_file_points_to_the_right_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, content: object, hint: str
+) -> None:
+    import json as _json
+
+    from heatrules.cli import main as cli_main
+
+    f = tmp_path / "f.json"
+    f.write_text(_json.dumps(content), encoding="utf-8")
+    assert cli_main([command, str(f)]) == 2
+    assert hint in capsys.readouterr().err
