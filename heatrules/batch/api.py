@@ -20,7 +20,7 @@ import pyarrow as pa  # type: ignore[import-untyped]
 
 from ..params import Parameters
 from . import kernel
-from .explain import citation_table, explanations
+from .explain import SeasonHours, citation_table, explanations, season_hours
 from .readers import RawTable, empty_table, read_table
 from .validate import Validated, validate_tables
 
@@ -126,9 +126,13 @@ def bills_output(fen: pl.DataFrame, version: str) -> pl.DataFrame:
     return pl.concat([keys, money], how="horizontal").select(BILL_COLUMNS)
 
 
-def lines_output(lines: pl.DataFrame, cites: pl.DataFrame) -> pl.DataFrame:
-    """The long ``lines`` table: one row per bill line, in bill order."""
-    zh, en = explanations()
+def lines_output(lines: pl.DataFrame, cites: pl.DataFrame, hours: SeasonHours) -> pl.DataFrame:
+    """The long ``lines`` table: one row per bill line, in bill order.
+
+    ``cites`` and ``hours`` are the seasons' :func:`~.explain.citation_table` and
+    :func:`~.explain.season_hours`.
+    """
+    zh, en = explanations(hours)
     lines = lines.with_columns(money_series(lines.get_column("fen")).alias("_amount"))
     return lines.join(
         cites, on=["season_year", "cite_key"], how="left", maintain_order="left"
@@ -161,7 +165,9 @@ def run_validated(
     out_lines = None
     if res.lines is not None:
         years = v.accounts.get_column("season_year").unique().to_list()
-        out_lines = lines_output(res.lines, citation_table(params, years))
+        out_lines = lines_output(
+            res.lines, citation_table(params, years), season_hours(params, years)
+        )
     return bills.with_columns(), out_lines if out_lines is not None else None
 
 
@@ -236,7 +242,9 @@ def bill_frame(
     out_lines: Any = None
     if res.lines is not None:
         years = v.accounts.get_column("season_year").unique().to_list()
-        out_lines = lines_output(res.lines, citation_table(params, years))
+        out_lines = lines_output(
+            res.lines, citation_table(params, years), season_hours(params, years)
+        )
     summary = summarise(v, res.bills, params, time.perf_counter() - t0)
     if pandas:
         bills = bills.to_pandas(use_pyarrow_extension_array=False)

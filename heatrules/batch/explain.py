@@ -2,15 +2,21 @@
 
 The batch engine explains each line with the same citation as the scalar engine (the parameter
 that rules it, for the line's season) and a short sentence naming the quantity it counted
-(days); the full basis of a single bill is what ``heatrules bill`` prints.
+(days); the full basis of a single bill is what ``heatrules bill`` prints. The hours the texts
+name (a refund day, the temperature trigger) come from the parameter data of the line's
+season (``refund.day_hours``, ``temperature.trigger_hours``), as in the scalar engine.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
 
 import polars as pl
 
 from ..citations import Citation
 from ..errors import NoRuleInForce
+from ..intervals import show_hours
 from ..params import Parameters
 from ..season import Season
 
@@ -61,9 +67,40 @@ def citation_table(params: Parameters, years: list[int]) -> pl.DataFrame:
     )
 
 
-def explanations() -> tuple[pl.Expr, pl.Expr]:
-    """zh and en explanation expressions over a lines frame (code, kind, days, suspension)."""
+SeasonHours = Mapping[int, tuple[str, str]]
+"""season_year → (``refund.day_hours``, ``temperature.trigger_hours``) as explanation text."""
+
+
+def season_hours(params: Parameters, years: list[int]) -> dict[int, tuple[str, str]]:
+    """The hours the explanations name, per season (the seasons where both are in force)."""
+    out: dict[int, tuple[str, str]] = {}
+    for y in sorted(set(years)):
+        s = Season(y)
+        try:
+            day = params.value("refund.day_hours", s)
+            trigger = params.value("temperature.trigger_hours", s)
+        except NoRuleInForce:
+            continue
+        out[y] = (show_hours(timedelta(hours=day)), show_hours(timedelta(hours=trigger)))
+    return out
+
+
+def _per_season(texts: dict[int, str]) -> pl.Expr:
+    """A text per line's season: one literal when every season has the same (the usual case)."""
+    distinct = set(texts.values())
+    if len(distinct) == 1:
+        return pl.lit(distinct.pop(), dtype=pl.String)
+    return pl.col("season_year").replace_strict(
+        list(texts), list(texts.values()), default=None, return_dtype=pl.String
+    )
+
+
+def explanations(hours: SeasonHours) -> tuple[pl.Expr, pl.Expr]:
+    """zh and en explanation expressions over a lines frame (code, kind, days, suspension,
+    season_year); ``hours`` from :func:`season_hours`."""
     code, kind, days = pl.col("code"), pl.col("kind"), pl.col("days").cast(pl.String)
+    day_h = _per_season({y: h[0] for y, h in hours.items()})
+    trigger_h = _per_season({y: h[1] for y, h in hours.items()})
     zh = (
         pl.when(code == "tariff.area")
         .then(pl.format("面积计费采暖费，按 {} 天计。", days))
@@ -80,13 +117,17 @@ def explanations() -> tuple[pl.Expr, pl.Expr]:
         .when(code == "refund.supplier_outage")
         .then(
             pl.format(
-                "因供热单位原因未供热，不足24小时按1天计，共 {} 天，按日采暖费加倍退还。", days
+                "因供热单位原因未供热，不足{}小时按1天计，共 {} 天，按日采暖费加倍退还。",
+                day_h,
+                days,
             )
         )
         .when(code == "refund.facility_outage")
         .then(
             pl.format(
-                "供热设施故障或外部原因停热，不足24小时不计，共 {} 天，按日采暖费退还。", days
+                "供热设施故障或外部原因停热，不足{}小时不计，共 {} 天，按日采暖费退还。",
+                day_h,
+                days,
             )
         )
         .when((code == "refund.temperature") & (kind == "user_fault"))
@@ -94,7 +135,7 @@ def explanations() -> tuple[pl.Expr, pl.Expr]:
         .when((code == "refund.temperature") & (kind == "complies"))
         .then(pl.lit("实测室温不低于标准，本条退费为 0。"))
         .when((code == "refund.temperature") & (kind == "not_triggered"))
-        .then(pl.lit("室温问题未超过 24 小时（或不在本户供热期内），不退费。"))
+        .then(pl.format("室温问题未超过 {} 小时（或不在本户供热期内），不退费。", trigger_h))
         .when(code == "refund.temperature")
         .then(pl.format("室温不达标，按 {} 天退还该房间日采暖费的相应比例。", days))
         .when(code == "waiver.cadre_widow")
@@ -137,7 +178,12 @@ def explanations() -> tuple[pl.Expr, pl.Expr]:
         .when((code == "refund.temperature") & (kind == "complies"))
         .then(pl.lit("The measured temperature is not below the standard: nothing to refund."))
         .when((code == "refund.temperature") & (kind == "not_triggered"))
-        .then(pl.lit("Unresolved not more than 24 h (or outside the supplied season): no refund."))
+        .then(
+            pl.format(
+                "Unresolved not more than {} h (or outside the supplied season): no refund.",
+                trigger_h,
+            )
+        )
         .when(code == "refund.temperature")
         .then(
             pl.format(

@@ -20,7 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from ..batch.api import bills_output, lines_output, summarise
-from ..batch.explain import citation_table
+from ..batch.explain import citation_table, season_hours
 from ..batch.kernel import run as run_kernel
 from ..batch.output import write_rejects, write_summary, write_table
 from ..batch.readers import ENCODINGS, BatchInputError, RawTable, empty_table, read_table
@@ -207,7 +207,11 @@ def run(args: argparse.Namespace) -> int:
                 progress.update(task, description="writing lines")
                 years = v.accounts.get_column("season_year").unique().to_list()
                 write_table(
-                    lines_output(res.lines, citation_table(params, years)),
+                    lines_output(
+                        res.lines,
+                        citation_table(params, years),
+                        season_hours(params, years),
+                    ),
                     out,
                     "lines",
                     args.format,
