@@ -83,6 +83,10 @@ def errors_from_validation(exc: ValidationError, prefix: tuple[int | str, ...] =
     for err in exc.errors():
         loc = list(prefix) + [p for p in err["loc"] if not str(p).startswith("function-")]
         msg = _message(err)
+        if loc and loc[-1] == "[key]":  # a mapping's key is wrong (e.g. an unknown line code)
+            key = loc[-2]
+            loc = loc[:-2]
+            msg = f"unknown key {key!r}: {msg.split(', got ')[0].replace('Input should be', 'expected')}"
         if msg.startswith("@") and ": " in msg:  # a model check naming its own field
             field, msg = msg[1:].split(": ", 1)
             loc.append(field)
