@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ..params import Parameters
-from . import cells
-from .readers import LINE, RawTable
-from .schema import (
+from ...params import Parameters
+from .. import cells
+from ..readers import LINE, RawTable
+from ..schema import (
     AREA_DECIMALS,
     CELSIUS_DECIMALS,
     KWH_DECIMALS,
@@ -42,7 +42,7 @@ from .schema import (
     TABLES,
     Table,
 )
-from .seasonparams import band_table, season_table
+from ..seasonparams import band_table, season_table
 
 REJECT_SCHEMA = {
     "table": pl.String,
