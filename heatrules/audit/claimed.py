@@ -178,10 +178,16 @@ def read_claimed(
         )
         for i, (col, _, why) in enumerate(checks)
     ]
+    # an account-season on more than one row (bad rows included) is compared on none of them
+    parsed = parsed.with_columns((pl.len().over("account_id", "season") > 1).alias("__rep"))
     good = parsed.filter(~any_bad).select(
-        "account_id", "season", LINE, *[pl.col(f"__v{i}").alias(f) for i, f in enumerate(figures)]
+        "account_id",
+        "season",
+        LINE,
+        "__rep",
+        *[pl.col(f"__v{i}").alias(f) for i, f in enumerate(figures)],
     )
-    repeated = pl.len().over("account_id", "season") > 1
+    repeated = pl.col("__rep")
     rejects.append(
         good.filter(repeated).select(
             pl.lit("claimed").alias("table"),
@@ -196,6 +202,6 @@ def read_claimed(
             ).alias("reason"),
         )
     )
-    good = good.filter(~repeated)
+    good = good.filter(~repeated).drop("__rep")
     found = pl.concat([r.cast(REJECT_SCHEMA) for r in rejects], how="vertical")
     return Claims(name, figures, good, found.sort("line", maintain_order=True))

@@ -71,9 +71,17 @@ class Difference:
         return self.claimed - self.expected
 
 
-@dataclass
+@dataclass(repr=False)
 class AuditResult:
     """The outcome of one audit (``summary()`` is ``summary.json``)."""
+
+    def __repr__(self) -> str:
+        found = {k: v for k, v in self.by_class().items() if v}
+        return (
+            f"AuditResult({self.accounts_audited} accounts audited, {self.figures_compared} "
+            f"figures compared, {len(self.differences)} differences {found}, "
+            f"{self.rejects.height} rejects, rules {self.rules_version})"
+        )
 
     differences: list[Difference]
     rejects: pl.DataFrame
