@@ -16,6 +16,12 @@ Every check is a boolean column expression evaluated over the whole table; the r
 formatted only for the rows that fail (a handful among millions), so validation costs a few
 vectorised passes. Each rejected row gets exactly one line in ``rejects`` — its first failing
 column, and every problem of its phase in the reason.
+
+Modules: :mod:`.checks` (a check and how failing rows are marked), :mod:`.cell_rules` (each
+cell parses within the engine's bounds), :mod:`.row_rules` (the cells of one row agree),
+:mod:`.semantic` (the account and temperature checks of :mod:`heatrules.validate`); this
+module joins them with the keys, the duplicate and unknown-account rules and the
+partial-facts rule, and returns the typed accepted rows.
 """
 
 from __future__ import annotations
@@ -28,21 +34,21 @@ import polars as pl
 from ...params import Parameters
 from .. import cells
 from ..readers import LINE, RawTable
-from ..schema import (
-    AREA_DECIMALS,
-    CELSIUS_DECIMALS,
-    KWH_DECIMALS,
-    MAX_AREA,
-    MAX_CELSIUS,
-    MAX_KWH,
-    MAX_MONEY,
-    MIN_CELSIUS,
-    MONEY_DECIMALS,
-    RATE_DECIMALS,
-    TABLES,
-    Table,
-)
+from ..schema import TABLES
 from ..seasonparams import band_table, season_table
+from .cell_rules import parse
+from .checks import PROBLEM_SCHEMA, Check, apply_checks, str_lit, v
+from .semantic import account_checks, temperature_checks
+
+__all__ = [
+    "PROBLEM_SCHEMA",
+    "REJECT_SCHEMA",
+    "Check",
+    "Validated",
+    "apply_checks",
+    "v",
+    "validate_tables",
+]
 
 REJECT_SCHEMA = {
     "table": pl.String,
@@ -52,18 +58,6 @@ REJECT_SCHEMA = {
     "value": pl.String,
     "reason": pl.String,
 }
-PROBLEM_SCHEMA = {LINE: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
-Check = tuple[str, pl.Expr, pl.Expr]
-"""(column, condition that is true for a bad row, reason) — the reason names no column."""
-
-
-def _lit(s: str) -> pl.Expr:
-    return pl.lit(s, dtype=pl.String)
-
-
-def v(c: str) -> pl.Expr:
-    """The parsed value of column ``c``."""
-    return pl.col(f"v_{c}")
 
 
 @dataclass
@@ -81,343 +75,10 @@ class Validated:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Mark rows failing any check as ``bad`` (rows already bad are left alone) and return the
-    problems of the newly bad rows (``__line, column, value, reason``)."""
-    if not checks:
-        return df, pl.DataFrame(schema=PROBLEM_SCHEMA)
-    active = ~pl.col("bad")
-    conds = [(c, (active & cond).fill_null(False), msg) for c, cond, msg in checks]
-    df = df.with_columns(pl.any_horizontal([cd for _, cd, _ in conds]).alias("_hit"))
-    sub = df.filter(pl.col("_hit"))
-    problems = sub.select(
-        pl.col(LINE),
-        pl.coalesce([pl.when(cd).then(_lit(c)) for c, cd, _ in conds]).alias("column"),
-        pl.coalesce([pl.when(cd).then(pl.col(c).cast(pl.String)) for c, cd, _ in conds]).alias(
-            "value"
-        ),
-        pl.concat_str(
-            [pl.when(cd).then(pl.format("{}: {}", _lit(c), m)) for c, cd, m in conds],
-            separator="; ",
-            ignore_nulls=True,
-        ).alias("reason"),
-    )
-    df = df.with_columns((pl.col("bad") | pl.col("_hit")).alias("bad")).drop("_hit")
-    return df, problems
-
-
-def _cell(col_kind: str, c: str, choices: tuple[str, ...]) -> cells.Cell:
-    if col_kind == "text":
-        return cells.text(c)
-    if col_kind == "season":
-        return cells.season(c)
-    if col_kind == "choice":
-        return cells.choice(c, choices)
-    if col_kind in ("area", "money"):
-        return cells.decimal(c, AREA_DECIMALS if col_kind == "area" else MONEY_DECIMALS)
-    if col_kind == "kwh":
-        return cells.decimal(c, KWH_DECIMALS)
-    if col_kind == "rate":
-        return cells.decimal(c, RATE_DECIMALS)
-    if col_kind == "celsius":
-        return cells.decimal(c, CELSIUS_DECIMALS)
-    if col_kind == "date":
-        return cells.date_days(c)
-    if col_kind == "timestamp":
-        return cells.timestamp_us(c)
-    if col_kind == "bool":
-        return cells.boolean(c)
-    raise AssertionError(col_kind)  # pragma: no cover - schema kinds are fixed
-
-
-def _range_checks(col_kind: str, c: str) -> list[Check]:
-    raw = pl.col(c)
-    if col_kind in ("area", "money"):
-        limit = MAX_AREA if col_kind == "area" else MAX_MONEY
-        return [
-            (c, v(c) <= 0, pl.format("{} must be greater than 0", raw)),
-            (c, v(c) > limit, pl.format("{} is above the batch engine's limit", raw)),
-        ]
-    if col_kind in ("kwh", "rate"):
-        checks: list[Check] = [(c, v(c) < 0, pl.format("{} must not be negative", raw))]
-        if col_kind == "kwh":
-            checks.append(
-                (c, v(c) > MAX_KWH, pl.format("{} is above the batch engine's limit", raw))
-            )
-        return checks
-    if col_kind == "celsius":
-        return [
-            (
-                c,
-                (v(c) < MIN_CELSIUS) | (v(c) > MAX_CELSIUS),
-                pl.format("{} °C is not a possible temperature", raw),
-            )
-        ]
-    return []
-
-
-SMALL_TABLE = 20_000
-"""Below this many rows every column is parsed directly (the shortcuts cost more than they save)."""
-SAMPLE = 4_096
-"""Rows sampled to guess whether a column has few distinct values."""
-
-
-FEW_KINDS = frozenset({"season", "date", "timestamp", "bool"})
-"""Kinds whose parse costs more than a hash lookup, and whose columns tend to repeat values."""
-
-
-def _parsed_values(table: Table, frame: pl.DataFrame, cells_: dict[str, cells.Cell]) -> list[pl.Expr]:
-    """The parsed columns ``v_<col>``: the values of each cell's ``value``, computed cheaply.
-
-    * a column with no cells (an absent optional column) is a null column of the parsed type —
-      nothing is parsed;
-    * a season, date, timestamp or boolean column with few distinct texts (judged on a sample)
-      is parsed once per distinct text and mapped back with a hash lookup per row;
-    * any other column is parsed row by row. The parse is a pure function of the cell's text,
-      so all three give the same values.
-    """
-    n = frame.height
-    exprs = {c.name: cells_[c.name].value for c in table.columns}
-    if n >= SMALL_TABLE:
-        nulls = frame.select(pl.col(table.names).null_count()).row(0, named=True)
-        few = []
-        for col in table.columns:
-            c = col.name
-            if nulls[c] == n:
-                one = pl.DataFrame({c: [None]}, schema={c: pl.String}).select(exprs[c])
-                exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
-            elif col.kind in FEW_KINDS:
-                few.append(c)
-        if few:
-            sample = frame.head(SAMPLE).select(pl.col(few).n_unique()).row(0)
-            few = [c for c, k in zip(few, sample, strict=True) if k * 8 <= min(n, SAMPLE)]
-        if few:
-            distinct = frame.select(pl.col(few).unique().drop_nulls().implode())
-            for c in few:
-                d = distinct.get_column(c).explode()
-                if d.len() * 4 > n:
-                    continue
-                parsed = pl.DataFrame({c: d}).select(exprs[c]).to_series()
-                exprs[c] = pl.col(c).replace_strict(
-                    d, parsed, default=None, return_dtype=parsed.dtype
-                )
-    return [exprs[c].alias(f"v_{c}") for c in table.names]
-
-
-def _parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Parse every cell (``v_<col>``), apply the cell and row rules; (frame, problems)."""
-    frame = rt.frame
-    parsed = {c.name: _cell(c.kind, c.name, c.choices) for c in table.columns}
-    df = frame.with_columns(_parsed_values(table, frame, parsed)).with_columns(
-        pl.lit(False).alias("bad")
-    )
-    checks: list[Check] = []
-    for col in table.columns:
-        c = col.name
-        raw = pl.col(c)
-        if col.required:
-            checks.append((c, raw.is_null(), _lit("required cell is empty")))
-        checks.append((c, raw.is_not_null() & v(c).is_null(), parsed[c].message))
-        checks += _range_checks(col.kind, c)
-    checks += _row_checks(table)
-    return apply_checks(df, checks)
-
-
-def _row_checks(table: Table) -> list[Check]:
-    """Checks between the cells of one row (the model validators of the case format)."""
-    if table.name == "accounts":
-        suspended = v("suspension_kind").is_not_null()
-        return [
-            (
-                "waiver_has_children",
-                v("waiver_kind").is_not_null() & pl.col("waiver_has_children").is_null(),
-                _lit("required with waiver_kind (true or false)"),
-            ),
-            (
-                "waiver_has_children",
-                pl.col("waiver_kind").is_null() & pl.col("waiver_has_children").is_not_null(),
-                _lit("given without waiver_kind"),
-            ),
-            (
-                "metered_kwh",
-                (v("billing") == "metered") & pl.col("metered_kwh").is_null() & ~suspended,
-                _lit("required for a metered account (billing: metered)"),
-            ),
-        ]
-    if table.name == "no_heat":
-        return [
-            (
-                "end",
-                v("end") <= v("start"),
-                pl.format("{} must be later than start {}", pl.col("end"), pl.col("start")),
-            ),
-            (
-                "account_id",
-                pl.col("account_id").is_not_null() & pl.col("station_id").is_not_null(),
-                _lit("a no_heat row names either account_id or station_id, not both"),
-            ),
-            (
-                "station_id",
-                pl.col("account_id").is_null() & pl.col("station_id").is_null(),
-                _lit("a no_heat row needs account_id or station_id"),
-            ),
-        ]
-    if table.name == "temperature":
-        return [
-            (
-                "celsius",
-                pl.col("celsius").is_null() & ~v("deemed_failure").fill_null(False),
-                _lit("required unless deemed_failure is true"),
-            ),
-            (
-                "restored_at",
-                v("restored_at") <= v("measured_at"),
-                _lit("must be later than measured_at"),
-            ),
-        ]
-    return []
-
-
-def _account_checks() -> list[Check]:
-    """The account-level checks of heatrules.validate (the season's params are joined)."""
-    res = v("category") == "residential"
-
-    def no_rule(what: str) -> pl.Expr:
-        return pl.format("no rule in force for season {}: {}", pl.col("season"), _lit(what))
-
-    suspended = v("suspension_kind").is_not_null()
-    metered = v("billing") == "metered"
-    cut = v("cutoff_from")
-    not_supplied = _lit("not accepted for a suspended season: there is no supply")
-    return [
-        (
-            "season",
-            pl.when(res)
-            .then(pl.col("price_area_res"))
-            .otherwise(pl.col("price_area_non"))
-            .is_null(),
-            no_rule("the area price for the category is not in force"),
-        ),
-        (
-            "billing",
-            metered
-            & pl.when(res)
-            .then(pl.col("price_base_res").is_null() | pl.col("price_energy_res").is_null())
-            .otherwise(pl.col("price_base_non").is_null() | pl.col("price_energy_non").is_null()),
-            no_rule("the metered two-part price (tariff.metered.*) is not in force"),
-        ),
-        (
-            "connected_on",
-            v("connected_on") > pl.col("last_day"),
-            _lit("after the season's last day; bill the account in the season it was connected"),
-        ),
-        (
-            "late_fee_rate",
-            v("late_fee_rate") > pl.col("late_rate"),
-            pl.format("{} per day is above the legal maximum", pl.col("late_fee_rate")),
-        ),
-        ("supply_started_at", suspended & v("supply_started_at").is_not_null(), not_supplied),
-        ("supply_stopped_at", suspended & v("supply_stopped_at").is_not_null(), not_supplied),
-        ("cutoff_from", suspended & cut.is_not_null(), not_supplied),
-        (
-            "cutoff_from",
-            ~suspended & cut.is_not_null() & metered,
-            _lit("a cut-off for non-payment applies to area-billed accounts only"),
-        ),
-        (
-            "cutoff_from",
-            ~suspended
-            & cut.is_not_null()
-            & ((cut < pl.col("cutoff_first")) | (cut > pl.col("last_day"))),
-            _lit("outside 01-01 .. the season's last day (a cut-off starts after the due date)"),
-        ),
-        (
-            "cutoff_from",
-            ~suspended & cut.is_not_null() & (cut <= v("connected_on")),
-            pl.format(
-                "{} must be later than the connection date {}",
-                pl.col("cutoff_from"),
-                pl.col("connected_on"),
-            ),
-        ),
-        (
-            "waiver_kind",
-            v("waiver_kind").is_not_null() & ~res,
-            _lit("the retired-cadre widow waiver applies to residential accounts only"),
-        ),
-        (
-            "waiver_kind",
-            v("waiver_kind").is_not_null()
-            & pl.when(v("waiver_has_children"))
-            .then(pl.col("widow_with").is_null())
-            .otherwise(~pl.col("widow_without")),
-            no_rule("the retired-cadre widow waiver is in force from 2005-2006"),
-        ),
-    ]
-
-
-def _temperature_checks() -> list[Check]:
-    """Temperature record checks needing the account and the season (heatrules.validate)."""
-    susp = pl.col("k_susp") > 0
-    live = ~susp
-    tod_m = v("measured_at") % cells.US_PER_DAY
-    tod_r = v("restored_at") % cells.US_PER_DAY
-    return [
-        ("account_id", susp, _lit("not accepted for a suspended season: there is no supply")),
-        (
-            "standard_celsius",
-            live & ~pl.col("k_res") & v("standard_celsius").is_null(),
-            _lit("required for a non-residential account (the contract temperature)"),
-        ),
-        (
-            "room_area_m2",
-            live & (v("room_area_m2") > pl.col("k_area")),
-            _lit("larger than the account's billing area"),
-        ),
-        (
-            "measured_at",
-            live
-            & (
-                (v("measured_at") < pl.col("period_start"))
-                | (v("measured_at") >= pl.col("period_end"))
-            ),
-            _lit("outside the statutory season"),
-        ),
-        (
-            "measured_at",
-            live & ((tod_m < pl.col("meas_from_us")) | (tod_m > pl.col("meas_to_us"))),
-            _lit("outside the measuring hours (local time)"),
-        ),
-        (
-            "restored_at",
-            live & ((tod_r < pl.col("meas_from_us")) | (tod_r > pl.col("meas_to_us"))),
-            _lit("a measurement too, outside the measuring hours (local time)"),
-        ),
-        (
-            "measured_at",
-            live & (pl.col("first_line") != pl.col(LINE)),
-            pl.format(
-                "room {} was already measured at this instant on line {}",
-                pl.col("room"),
-                pl.col("first_line"),
-            ),
-        ),
-        (
-            "measured_at",
-            live & pl.col("n_inst").is_not_null(),
-            pl.format(
-                "{} measurement instants of the household on one day; at most {} (MEAS)",
-                pl.col("n_inst"),
-                pl.col("meas_per_day"),
-            ),
-        ),
-    ]
-
-
 def _rejects(problems: pl.DataFrame, table: str, source: str) -> pl.DataFrame:
     return problems.select(
-        _lit(table).alias("table"),
-        _lit(source).alias("file"),
+        str_lit(table).alias("table"),
+        str_lit(source).alias("file"),
         pl.col(LINE).alias("line"),
         "column",
         "value",
@@ -447,11 +108,11 @@ def validate_tables(
             profile[name] = profile.get(name, 0.0) + now - t_last
         t_last = now
 
-    acc, acc_p1 = _parse(TABLES["accounts"], accounts)
+    acc, acc_p1 = parse(TABLES["accounts"], accounts)
     lap("cells accounts")
-    nh, nh_p1 = _parse(TABLES["no_heat"], no_heat)
-    tp, tp_p1 = _parse(TABLES["temperature"], temperature)
-    pm, pm_p1 = _parse(TABLES["payments"], payments)
+    nh, nh_p1 = parse(TABLES["no_heat"], no_heat)
+    tp, tp_p1 = parse(TABLES["temperature"], temperature)
+    pm, pm_p1 = parse(TABLES["payments"], payments)
     lap("cells events")
 
     # ---------------------------------------------------------------- accounts and keys
@@ -498,7 +159,7 @@ def validate_tables(
         how="left",
         maintain_order="left",
     )
-    acc, acc_p3 = apply_checks(acc, _account_checks())
+    acc, acc_p3 = apply_checks(acc, account_checks())
     acc = acc.drop(checked)
     acc_problems = pl.concat([acc_p1, dup_problems, acc_p3])
     acc = acc.with_row_index("kid").with_columns(pl.col("kid").cast(pl.Int64))
@@ -553,7 +214,7 @@ def validate_tables(
             (
                 "account_id",
                 pl.col("k_susp") > 0,
-                _lit("not accepted for a suspended season: there is no supply"),
+                str_lit("not accepted for a suspended season: there is no supply"),
             ),
         ],
     )
@@ -605,7 +266,7 @@ def validate_tables(
         .agg(pl.col("n_inst").max())
     )
     tp = tp.join(crowded, on=["kid", LINE], how="left")
-    tp, tp_p2 = apply_checks(tp, [unknown("temperature"), *_temperature_checks()])
+    tp, tp_p2 = apply_checks(tp, [unknown("temperature"), *temperature_checks()])
 
     lap("no_heat and temperature")
     # ---------------------------------------------------------------- payments
@@ -628,7 +289,7 @@ def validate_tables(
             .select(
                 "kid",
                 pl.format(
-                    "{} line {} rejected ({})", _lit(table), pl.col(LINE), pl.col("reason")
+                    "{} line {} rejected ({})", str_lit(table), pl.col(LINE), pl.col("reason")
                 ).alias("c"),
             )
         )
