@@ -26,6 +26,8 @@ import polars as pl
 from .schema import TABLES, Table
 
 LINE = "__line"
+RAGGED = "(row)"
+"""A CSV row with more fields than the header: the reason, else null (the row is rejected whole)."""
 ENCODINGS = ("utf-8", "gbk", "gb18030")
 
 
@@ -75,7 +77,8 @@ def _complete(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     add = [pl.lit(None, dtype=pl.String).alias(c) for c in table.names if c not in frame.columns]
     if add:
         frame = frame.with_columns(add)
-    return frame.select([*table.names, LINE])
+    keep = [RAGGED] if RAGGED in frame.columns else []
+    return frame.select([*table.names, LINE, *keep])
 
 
 def _decode(data: bytes, encoding: str, source: str) -> bytes:
@@ -133,23 +136,20 @@ def read_csv(
     if not header or header == [""]:
         raise BatchInputError(f"{source}: empty file (no header row)")
     keep = _check_header(table, header, source, ignore_extra)
+    ragged: list[str | None] | None = None
     try:
-        frame = pl.read_csv(
-            io.BytesIO(data),
-            infer_schema=False,
-            columns=keep,
-        )
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=keep)
     except Exception as exc:  # polars raises ComputeError, NoDataError, …
         utf8 = _utf8_error(data, source)
         if utf8 is not None:
             raise utf8 from None
-        ragged = _ragged_line(data, len(header))
-        if ragged is not None:
-            bad_line, n_fields = ragged
-            raise BatchInputError(
-                f"{source}: line {bad_line} has {n_fields} fields but the header has {len(header)}"
-            ) from None
-        raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
+        ragged = _ragged_rows(data, len(header))
+        if not any(ragged):
+            raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
+        # rows with a wrong number of fields are rejected whole; the others are read as usual
+        frame = pl.read_csv(
+            io.BytesIO(data), infer_schema=False, columns=keep, truncate_ragged_lines=True
+        )
     n = frame.height
     line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
     if b'"' in data and keep:
@@ -159,18 +159,23 @@ def read_csv(
         )
         line = line + extra.cum_sum().shift(1, fill_value=0)
     frame = frame.with_columns(line.alias(LINE))
+    if ragged is not None and len(ragged) == frame.height:
+        frame = frame.with_columns(pl.Series(RAGGED, ragged, dtype=pl.String))
     # a blank line reads as a row of empty cells: it is not a row
     frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in keep]))
     return RawTable(name, source, _complete(table, frame))
 
 
-def _ragged_line(data: bytes, width: int) -> tuple[int, int] | None:
-    """The first physical line whose record has a different number of fields than the header."""
+def _ragged_rows(data: bytes, width: int) -> list[str | None]:
+    """For every data record (blank ones included, as polars reads them): why it has more
+    fields than the header, or None. (A shorter row's missing trailing cells are empty, i.e.
+    absent — as polars and spreadsheet exports read them.)"""
     reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
-    for record in reader:
-        if record and len(record) != width:
-            return reader.line_num, len(record)
-    return None
+    next(reader, None)  # the header
+    return [
+        f"{len(record)} fields, but the header has {width}" if len(record) > width else None
+        for record in reader
+    ]
 
 
 def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:

@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument(
         "--max-rejects",
-        type=int,
+        type=_non_negative,
         metavar="N",
         default=None,
         help="exit 1 (without writing bills) when more than N rows are rejected",
@@ -118,6 +118,28 @@ def _summary_table(summary: dict[str, Any], seconds: float) -> Table:
     return t
 
 
+OUTPUTS = (
+    "bills.parquet",
+    "bills.csv",
+    "lines.parquet",
+    "lines.csv",
+    "rejects.csv",
+    "summary.json",
+)
+"""The files a run writes: those of an earlier run are removed first, so that the folder never
+mixes two runs (e.g. a new summary beside the old bills of a refused run)."""
+
+
+def _non_negative(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is negative")
+    return n
+
+
 def _check_out(out: Path) -> None:
     """Fail early (exit 2) when the output folder cannot be created or written."""
     if out.exists() and not out.is_dir():
@@ -128,6 +150,11 @@ def _check_out(out: Path) -> None:
         raise HeatrulesError(f"--out: cannot create the folder {out}: {exc.strerror}") from None
     if not os.access(out, os.W_OK):
         raise HeatrulesError(f"--out: the folder {out} is not writable")
+
+
+def _clear_outputs(out: Path) -> None:
+    for name in OUTPUTS:
+        (out / name).unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -172,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
             )
             raw.clear()  # the text cells are no longer needed: free them before billing
             progress.advance(task)
+            _clear_outputs(out)  # the inputs were usable: this run's files replace the last's
             rejected = sum(c["rejected"] for c in v.counts.values())
             if args.max_rejects is not None and rejected > args.max_rejects:
                 write_rejects(v.rejects, out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from .. import cells
-from ..readers import RawTable
+from ..readers import RAGGED, RawTable
 from ..schema import (
     AREA_DECIMALS,
     CELSIUS_DECIMALS,
@@ -137,6 +137,8 @@ def parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.lit(False).alias("bad")
     )
     checks: list[Check] = []
+    if RAGGED in frame.columns:  # a CSV row with the wrong number of fields: rejected first
+        checks.append((RAGGED, pl.col(RAGGED).is_not_null(), pl.col(RAGGED)))
     for col in table.columns:
         c = col.name
         raw = pl.col(c)
@@ -145,4 +147,5 @@ def parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
         checks.append((c, raw.is_not_null() & v(c).is_null(), parsed[c].message))
         checks += _range_checks(col.kind, c)
     checks += row_checks(table)
-    return apply_checks(df, checks)
+    df, problems = apply_checks(df, checks)
+    return df.drop(RAGGED, strict=False), problems

@@ -34,6 +34,11 @@ def row_checks(table: Table) -> list[Check]:
                 (v("billing") == "metered") & pl.col("metered_kwh").is_null() & ~suspended,
                 str_lit("required for a metered account (billing: metered)"),
             ),
+            (
+                "metered_kwh",
+                (v("billing").fill_null("area") != "metered") & pl.col("metered_kwh").is_not_null(),
+                str_lit("given for an area-billed account; set billing: metered"),
+            ),
         ]
     if table.name == "no_heat":
         return [
