@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from rich.markup import escape
 
@@ -38,21 +37,18 @@ COMMANDS = (
 OPTIONAL_DEPENDENCIES = {"polars", "pyarrow", "numpy"}
 
 
-def _register_missing(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, package: str
-) -> None:
+def _register_missing(sub: argparse._SubParsersAction[Any], name: str, package: str) -> None:
     p = sub.add_parser(name, help="(needs the batch extra: pip install 'heatrules[batch]')")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
 
     def missing(args: argparse.Namespace) -> int:
         err_console().print(
-            f"[bold red]error:[/] `heatrules {name}` needs {package}: "
-            "pip install 'heatrules[batch]'",
+            "[bold red]error:[/] "
+            + escape(f"`heatrules {name}` needs {package}: pip install 'heatrules[batch]'"),
             highlight=False,
         )
         return 2
 
-    p.set_defaults(func=missing)
+    p.set_defaults(func=missing, accepts_any=True)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,18 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"heatrules {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        if (
-            importlib.util.find_spec(f"{__name__}.{name}") is None
-        ):  # TODO(dev): strict when all exist
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name not in OPTIONAL_DEPENDENCIES:
+                raise
+            _register_missing(sub, name, exc.name)
             continue
-        module = importlib.import_module(f"{__name__}.{name}")
         module.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "accepts_any", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2

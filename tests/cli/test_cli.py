@@ -211,3 +211,29 @@ def test_exported_schema_accepts_the_valid_cases_and_rejects_a_bad_one(capsys: p
             checked += 1
     assert checked > 10
     assert not validator.is_valid({"season": 2024, "account": {"id": "x"}})
+
+
+def test_without_the_batch_extra_batch_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The scalar commands work without polars; `batch` and `audit` explain the extra."""
+    import builtins
+    import importlib
+
+    real_import = builtins.__import__
+
+    def no_polars(name: str, *args: object, **kwargs: object) -> object:
+        if name == "polars" or name.startswith("polars."):
+            raise ModuleNotFoundError("No module named 'polars'", name="polars")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    import sys as _sys
+
+    for mod in [m for m in _sys.modules if m.startswith(("heatrules.cli.batch", "heatrules.cli.audit", "heatrules.batch", "heatrules.audit"))]:
+        monkeypatch.delitem(_sys.modules, mod)
+    monkeypatch.setattr(builtins, "__import__", no_polars)
+    importlib.invalidate_caches()
+    assert main(["rules", "--season", "2024-2025", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert main(["batch", "--accounts", "a.csv", "--out", "o"]) == 2
+    assert "heatrules[batch]" in capsys.readouterr().err
