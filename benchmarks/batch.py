@@ -189,7 +189,7 @@ def peak_mb_self() -> float:
 
 def kernel_only(workdir: Path) -> int:
     """Read and validate the CSV files, then time the kernel alone (run as a child process)."""
-    from heatrules.batch.kernel import run as run_kernel
+    from heatrules.batch.kernel import run_tables
     from heatrules.batch.readers import read_table
     from heatrules.batch.validate import validate_tables
     from heatrules.params import Parameters
@@ -210,16 +210,7 @@ def kernel_only(workdir: Path) -> int:
     raw.clear()
     kprof: dict[str, float] = {}
     t = time.perf_counter()
-    res = run_kernel(
-        v.accounts,
-        v.own_no_heat,
-        v.station_no_heat,
-        v.temperature,
-        v.payments,
-        v.seasons,
-        v.bands,
-        profile=kprof,
-    )
+    res = run_tables(v, profile=kprof)
     t_kernel = time.perf_counter() - t
     print(
         f"validate {t_validate:.2f} s; kernel {t_kernel:.2f} s for {res.bills.height:,} bills "

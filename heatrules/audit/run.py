@@ -365,16 +365,7 @@ def audit(
 
     t = time.perf_counter()
     v = validate_tables(*raw, params)
-    res = kernel.run(
-        v.accounts,
-        v.own_no_heat,
-        v.station_no_heat,
-        v.temperature,
-        v.payments,
-        v.seasons,
-        v.bands,
-        with_lines=False,
-    )
+    res = kernel.run_tables(v, with_lines=False)
     timings["legal_bills"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -151,16 +151,7 @@ def run_validated(
     v: Validated, params: Parameters, *, lines: bool = True
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Kernel on validated tables → (bills output, lines output or None)."""
-    res = kernel.run(
-        v.accounts,
-        v.own_no_heat,
-        v.station_no_heat,
-        v.temperature,
-        v.payments,
-        v.seasons,
-        v.bands,
-        with_lines=lines,
-    )
+    res = kernel.run_tables(v, with_lines=lines)
     bills = bills_output(res.bills, params.version)
     out_lines = None
     if res.lines is not None:
@@ -228,16 +219,7 @@ def bill_frame(
         ignore_extra_columns=ignore_extra_columns,
     )
     v = validate_tables(*raw, params)
-    res = kernel.run(
-        v.accounts,
-        v.own_no_heat,
-        v.station_no_heat,
-        v.temperature,
-        v.payments,
-        v.seasons,
-        v.bands,
-        with_lines=lines,
-    )
+    res = kernel.run_tables(v, with_lines=lines)
     bills: Any = bills_output(res.bills, params.version)
     out_lines: Any = None
     if res.lines is not None:

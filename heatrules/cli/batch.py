@@ -21,7 +21,7 @@ from rich.table import Table
 
 from ..batch.api import bills_output, lines_output, summarise
 from ..batch.explain import citation_table, season_hours
-from ..batch.kernel import run as run_kernel
+from ..batch.kernel import run_tables
 from ..batch.output import write_rejects, write_summary, write_table
 from ..batch.readers import ENCODINGS, BatchInputError, RawTable, empty_table, read_table
 from ..batch.validate import validate_tables
@@ -217,16 +217,7 @@ def run(args: argparse.Namespace) -> int:
                 )
                 return 1
             progress.update(task, description="billing")
-            res = run_kernel(
-                v.accounts,
-                v.own_no_heat,
-                v.station_no_heat,
-                v.temperature,
-                v.payments,
-                v.seasons,
-                v.bands,
-                with_lines=args.lines,
-            )
+            res = run_tables(v, with_lines=args.lines)
             progress.advance(task)
             progress.update(task, description="writing bills")
             write_table(bills_output(res.bills, params.version), out, "bills", args.format)

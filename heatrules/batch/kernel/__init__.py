@@ -33,8 +33,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from ..validate import Validated
 
 from .arith import Dense, int_col, mul_rdiv, rdiv
 from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
@@ -83,6 +87,23 @@ class KernelResult:
 
     bills: pl.DataFrame
     lines: pl.DataFrame | None
+
+
+def run_tables(
+    v: Validated, *, with_lines: bool = False, profile: dict[str, float] | None = None
+) -> KernelResult:
+    """:func:`run` on the tables of a validation (accounts, outages, records, payments)."""
+    return run(
+        v.accounts,
+        v.own_no_heat,
+        v.station_no_heat,
+        v.temperature,
+        v.payments,
+        v.seasons,
+        v.bands,
+        with_lines=with_lines,
+        profile=profile,
+    )
 
 
 def run(
