@@ -122,8 +122,12 @@ def parse_case(data: Any) -> Case:
         raise CaseError.single("", "the case is nested too deeply") from None
 
 
-def read_cases(path: str | Path) -> list[RawCase]:
-    """Read every case in one file (not validated yet)."""
+def read_text(path: str | Path) -> tuple[str, str, str]:
+    """A file (or ``-``, standard input) as ``(text, source name, format suffix)``.
+
+    UTF-8 with or without BOM; undecodable bytes are an error naming the line. Standard
+    input's format is recognised by its content (JSON, JSON lines or YAML).
+    """
     path = Path(path)
     source = str(path)
     if source == STDIN:
@@ -140,6 +144,12 @@ def read_cases(path: str | Path) -> list[RawCase]:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputFileError(f"{source}: line {line}: not valid UTF-8") from None
     suffix = _sniff(text) if source == "<stdin>" else path.suffix.lower()
+    return text, source, suffix
+
+
+def read_cases(path: str | Path) -> list[RawCase]:
+    """Read every case in one file (not validated yet)."""
+    text, source, suffix = read_text(path)
     if suffix == ".jsonl":
         raws: list[RawCase] = []
         for n, line_text in enumerate(text.splitlines(), start=1):
@@ -195,7 +205,9 @@ def _case_list(data: Any, source: str) -> list[Any]:
             if extra:
                 raise InputFileError(f"{source}: unknown top-level keys beside 'cases': {extra}")
             if not isinstance(data["cases"], list) or not data["cases"]:
-                raise InputFileError(f"{source}: contains no cases ('cases' must be a non-empty list)")
+                raise InputFileError(
+                    f"{source}: contains no cases ('cases' must be a non-empty list)"
+                )
             return list(data["cases"])
         return [data]
     raise InputFileError(f"{source}: expected a case, a list of cases or {{cases: [...]}}")
