@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,8 +20,10 @@ import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from ..params import Parameters
+from ..policy import Policy
 from . import kernel
 from .explain import SeasonHours, citation_table, explanations, season_hours
+from .kernel.policy import with_facility
 from .readers import RawTable, empty_table, read_table
 from .validate import Validated, validate_tables
 
@@ -199,6 +202,7 @@ def bill_frame(
     lines: bool = True,
     encoding: str = "utf-8",
     ignore_extra_columns: bool = False,
+    policy: Policy | None = None,
 ) -> BatchResult:
     """Bill every account of the tables (paths, polars/pandas DataFrames or Arrow tables).
 
@@ -207,9 +211,14 @@ def bill_frame(
     ``lines`` (one row per bill line), ``rejects`` and ``summary``. The scalar engine is never
     called; the figures equal it to the fen. Raises
     :class:`~heatrules.batch.readers.BatchInputError` for an unusable input.
+
+    ``policy`` bills under an alternative reading (:class:`~heatrules.policy.Policy`), as
+    ``heatrules.bill(case, policy=...)`` does: the tables are validated under the parameters
+    as the reading reads them, and an account the reading cannot bill is rejected.
     """
     t0 = time.perf_counter()
     params = params or Parameters.default()
+    read = policy.parameters(params) if policy is not None else params
     raw = read_inputs(
         accounts,
         no_heat,
@@ -218,18 +227,37 @@ def bill_frame(
         encoding=encoding,
         ignore_extra_columns=ignore_extra_columns,
     )
-    v = validate_tables(*raw, params)
-    res = kernel.run_tables(v, with_lines=lines)
+    v = validate_tables(*raw, read)
+    if policy is not None and policy.cause_swap == "facility_as_supplier":
+        v = dataclasses.replace(
+            v,
+            own_no_heat=with_facility(v.own_no_heat, raw[1].frame),
+            station_no_heat=with_facility(v.station_no_heat, raw[1].frame),
+        )
+    res = kernel.run_tables(v, with_lines=lines, policy=policy, params=params)
     bills: Any = bills_output(res.bills, params.version)
     out_lines: Any = None
     if res.lines is not None:
         years = v.accounts.get_column("season_year").unique().to_list()
-        out_lines = lines_output(
-            res.lines, citation_table(params, years), season_hours(params, years)
-        )
+        out_lines = lines_output(res.lines, citation_table(read, years), season_hours(read, years))
     summary = summarise(v, res.bills, params, time.perf_counter() - t0)
     if pandas:
         bills = bills.to_pandas(use_pyarrow_extension_array=False)
         if out_lines is not None:
             out_lines = out_lines.to_pandas(use_pyarrow_extension_array=False)
-    return BatchResult(bills, out_lines, v.rejects, summary, res.bills)
+    rejects = v.rejects
+    if res.not_billed.height:
+        rejects = pl.concat(
+            [
+                rejects,
+                res.not_billed.select(
+                    pl.lit("accounts").alias("table"),
+                    pl.lit(raw[0].source).alias("file"),
+                    "line",
+                    pl.lit("account_id").alias("column"),
+                    pl.col("account_id").alias("value"),
+                    "reason",
+                ),
+            ]
+        ).sort("table", "line")
+    return BatchResult(bills, out_lines, rejects, summary, res.bills)

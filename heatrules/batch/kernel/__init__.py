@@ -26,18 +26,23 @@ Each rule's batch form sits in the module named like its scalar module:
 * :mod:`.late_payment` — the late fee, accruing up to the day before a cut-off
   (:mod:`heatrules.fees.late_payment`);
 * :mod:`.totals` and :mod:`.lines` — payments, totals, the bills and lines frames;
-* :mod:`.arith` and :mod:`.codes` — the exact rounding, dense account positions, the line codes.
+* :mod:`.arith` and :mod:`.codes` — the exact rounding, dense account positions, the line codes;
+* :mod:`.policy` — the alternative readings of :class:`heatrules.policy.Policy` (``run(...,
+  policy=...)``): transforms of these inputs, and four internal switches it lists.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ...policy import Policy
+
 if TYPE_CHECKING:
+    from ...params import Parameters
     from ..validate import Validated
 
 from .arith import Dense, int_col, mul_rdiv, rdiv
@@ -47,6 +52,7 @@ from .cutoff import cutoff_compensation
 from .late_payment import late_fee
 from .lines import lines_frame
 from .no_heat import NH_SCHEMA, no_heat_refunds
+from .policy import NOT_BILLED_SCHEMA, Inputs, apply
 from .tariffs import area_fee, metered_base, metered_energy, suspension_compensation
 from .temperature import temperature_refunds
 from .totals import payments_column, totals
@@ -83,14 +89,24 @@ class _Clock:
 
 @dataclass
 class KernelResult:
-    """Per-account figures (``bills``: fen per code and totals) and optionally the lines."""
+    """Per-account figures (``bills``: fen per code and totals) and optionally the lines.
+
+    ``not_billed``: the accounts the policy's reading cannot bill (``acct, line, account_id,
+    season, reason``; never any under the legal reading) — they have no row in ``bills``.
+    """
 
     bills: pl.DataFrame
     lines: pl.DataFrame | None
+    not_billed: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=NOT_BILLED_SCHEMA))
 
 
 def run_tables(
-    v: Validated, *, with_lines: bool = False, profile: dict[str, float] | None = None
+    v: Validated,
+    *,
+    with_lines: bool = False,
+    profile: dict[str, float] | None = None,
+    policy: Policy | None = None,
+    params: Parameters | None = None,
 ) -> KernelResult:
     """:func:`run` on the tables of a validation (accounts, outages, records, payments)."""
     return run(
@@ -103,6 +119,8 @@ def run_tables(
         v.bands,
         with_lines=with_lines,
         profile=profile,
+        policy=policy,
+        params=params,
     )
 
 
@@ -117,14 +135,43 @@ def run(
     *,
     with_lines: bool = False,
     profile: dict[str, float] | None = None,
+    policy: Policy | None = None,
+    params: Parameters | None = None,
 ) -> KernelResult:
     """Bill every (validated) account; see the module docstring for the arithmetic.
 
     ``accounts`` must be in input order (its rows are the bills' rows); ``profile``, when
-    given, receives the seconds spent in each stage.
+    given, receives the seconds spent in each stage. ``policy`` (default: the legal reading)
+    reads the rules another way, as ``heatrules.bill(case, policy=...)`` does (:mod:`.policy`;
+    ``params``, the parameter data, is needed for ``params_season``; ``facility_as_supplier``
+    needs the no-heat tables' ``facility`` column).
     """
     clock = _Clock(profile)
-    acc = account_frame(accounts, seasons)
+    not_billed = pl.DataFrame(schema=NOT_BILLED_SCHEMA)
+    divisor_days, rounded_first, temperature_ceil, no_union = 0, False, False, False
+    if policy is not None and not policy.legal:
+        inputs, sw, not_billed = apply(
+            Inputs(accounts, own_no_heat, station_no_heat, temperature, payments, seasons, bands),
+            policy,
+            params,
+        )
+        accounts, own_no_heat, station_no_heat = (
+            inputs.accounts,
+            inputs.own_no_heat,
+            inputs.station_no_heat,
+        )
+        temperature, payments, seasons, bands = (
+            inputs.temperature,
+            inputs.payments,
+            inputs.seasons,
+            inputs.bands,
+        )
+        divisor_days, rounded_first = sw.divisor_days, sw.daily_fee_rounded_first
+        temperature_ceil, no_union = sw.temperature_ceil, sw.no_union
+        clock.lap("policy")
+    acc = account_frame(
+        accounts, seasons, divisor_days=divisor_days, daily_fee_rounded_first=rounded_first
+    )
     dense = Dense(acc.get_column("acct"))
     # ---------------------------------------------------------------- charges (§3, §6, §7)
     acc = acc.with_columns(
@@ -137,10 +184,27 @@ def run(
     clock.lap("charges")
     # ---------------------------------------------------------------- no-heat refunds (§4.1)
     acc, acct_pid, comps, long_parts = no_heat_refunds(
-        acc, own_no_heat, station_no_heat, seasons, dense, with_lines=with_lines, lap=clock.lap
+        acc,
+        own_no_heat,
+        station_no_heat,
+        seasons,
+        dense,
+        with_lines=with_lines,
+        lap=clock.lap,
+        no_union=no_union,
     )
     # ---------------------------------------------------------------- temperature (§4.2)
-    acc, tp = temperature_refunds(temperature, acc, acct_pid, comps, bands, seasons, dense)
+    acc, tp = temperature_refunds(
+        temperature,
+        acc,
+        acct_pid,
+        comps,
+        bands,
+        seasons,
+        dense,
+        daily_fee_rounded_first=rounded_first,
+        temperature_ceil=temperature_ceil,
+    )
     clock.lap("temperature refunds")
     # ---------------------------------------------------------------- widow waiver (§5)
     acc = cadre_widow_waiver(acc)
@@ -161,4 +225,4 @@ def run(
         nh_long = pl.concat(long_parts) if long_parts else pl.DataFrame(schema=NH_SCHEMA)
         lines = lines_frame(acc, nh_long, tp, payments.with_columns(pl.Series("pos", pay_pos)))
     clock.lap("lines")
-    return KernelResult(bills, lines)
+    return KernelResult(bills, lines, not_billed)

@@ -2,7 +2,11 @@
 
 Mirrors :mod:`heatrules.context`: the season's parameters for the account's category, the
 divisor N, the area fee F (as area × price), the daily fee's price, the days connected, the
-cut-off days, the *supplied season* ``[s_us, e_us)`` and the late fee's due date.
+cut-off days, the *supplied season* ``[s_us, e_us)`` and the late fee's due date — and the
+daily fee the refunds use, as the fraction ``ref_num / ref_den`` fen (:mod:`.policy`'s
+internal switches ``divisor_days`` and ``daily_fee_rounded_first``: the divisor ``q_d`` is
+N, a fixed number of days or the supplied days, and the daily fee is exact or rounded to the
+fen first).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from ..seasonparams import PRICE_SCALE, US_PER_DAY
+from .arith import rdiv
 
 _ACCOUNT_PARAMS = (
     "perm_rate",
@@ -28,8 +33,19 @@ _ACCOUNT_PARAMS = (
 )
 
 
-def account_frame(accounts: pl.DataFrame, seasons: pl.DataFrame) -> pl.DataFrame:
+def account_frame(
+    accounts: pl.DataFrame,
+    seasons: pl.DataFrame,
+    *,
+    divisor_days: int = 0,
+    daily_fee_rounded_first: bool = False,
+) -> pl.DataFrame:
     """Join the season parameters and derive F's price, N, the supplied season, the due date.
+
+    The daily fee of the refunds is ``ref_num / ref_den`` fen: ``ap_day / q_d`` with
+    ``q_d`` = divisor × PRICE_SCALE (``divisor_days``: 0 → N, > 0 → that many days, −1 → the
+    supplied days ``cd − cut_days``), or, with ``daily_fee_rounded_first``, that fee rounded
+    half-up to the fen over 1.
 
     The parameters are joined per (season, category), only those the kernel uses, so a city
     of millions of accounts carries a dozen parameter columns, not every parameter.
@@ -71,5 +87,25 @@ def account_frame(accounts: pl.DataFrame, seasons: pl.DataFrame) -> pl.DataFrame
         .with_columns(
             (pl.col("area") * pl.col("p_day")).alias("ap_day"),
             (pl.col("n_days") * PRICE_SCALE).alias("q_n"),
+            (_divisor(divisor_days) * PRICE_SCALE).alias("q_d"),
+        )
+        .with_columns(
+            (
+                rdiv(pl.col("ap_day"), pl.col("q_d"))
+                if daily_fee_rounded_first
+                else pl.col("ap_day")
+            ).alias("ref_num"),
+            (pl.lit(1, dtype=pl.Int64) if daily_fee_rounded_first else pl.col("q_d")).alias(
+                "ref_den"
+            ),
         )
     )
+
+
+def _divisor(divisor_days: int) -> pl.Expr:
+    """The days the daily fee divides by (policy switch ``divisor_days``; 0: N)."""
+    if divisor_days > 0:
+        return pl.lit(divisor_days, dtype=pl.Int64)
+    if divisor_days < 0:  # the supplied days: connected days less cut-off days (≥ 1, validated)
+        return pl.col("cd") - pl.col("cut_days")
+    return pl.col("n_days")

@@ -8,6 +8,11 @@ supplier intervals inside each outage (part day per ``refund.supplier.part_day``
 are other hours (``refund.other.part_day``), days of ``refund.day_hours``. Accounts without
 outages of their own share their station's outages: the union is computed once per *profile*
 (station, season, supplied season) and joined to the accounts by gathering.
+
+Each line is ``multiplier × days × d`` with the daily fee d = ``ref_num / ref_den`` fen of
+:mod:`.context`. Under the internal switch ``no_union`` (:mod:`.policy`,
+``overlap_double_counted``) every clipped interval is an outage of its own for the refunds
+(:func:`_separate`); the temperature refunds still subtract the union (the returned outages).
 """
 
 from __future__ import annotations
@@ -134,15 +139,7 @@ def _outages(iv: pl.DataFrame) -> pl.DataFrame:
     continuous outages; ``hs`` is the length of the union of the supplier intervals inside
     each outage (every supplier piece lies inside exactly one outage).
     """
-    iv = (
-        iv.with_columns(
-            pl.max_horizontal("start", "s_us").alias("start"),
-            pl.min_horizontal("end", "e_us").alias("end"),
-        )
-        .filter(pl.col("end") > pl.col("start"))
-        .select("pid", "start", "end", "supplier")
-        .sort("pid", "start")
-    )
+    iv = _clipped(iv)
     schema = {"pid": pl.Int64, "comp": pl.Int64, "cs": pl.Int64, "ce": pl.Int64, "hs": pl.Int64}
     if iv.height == 0:
         return pl.DataFrame(schema=schema)
@@ -175,6 +172,36 @@ def _outages(iv: pl.DataFrame) -> pl.DataFrame:
             "hs": hs,
         },
         schema=schema,
+    )
+
+
+def _clipped(iv: pl.DataFrame) -> pl.DataFrame:
+    """The intervals clipped to the supplied season, empty ones dropped, sorted."""
+    return (
+        iv.with_columns(
+            pl.max_horizontal("start", "s_us").alias("start"),
+            pl.min_horizontal("end", "e_us").alias("end"),
+        )
+        .filter(pl.col("end") > pl.col("start"))
+        .select("pid", "start", "end", "supplier")
+        .sort("pid", "start", "end")
+    )
+
+
+def _separate(iv: pl.DataFrame) -> pl.DataFrame:
+    """Every clipped interval an outage of its own (switch ``no_union``): its whole length is
+    supplier hours for a supplier interval, else other hours. Same columns as :func:`_outages`."""
+    iv = _clipped(iv)
+    return iv.select(
+        "pid",
+        pl.int_range(pl.len(), dtype=pl.Int64).over("pid").alias("comp"),
+        pl.col("start").alias("cs"),
+        pl.col("end").alias("ce"),
+        pl.when(pl.col("supplier"))
+        .then(pl.col("end") - pl.col("start"))
+        .otherwise(0)
+        .cast(pl.Int64)
+        .alias("hs"),
     )
 
 
@@ -232,18 +259,21 @@ def no_heat_refunds(
     *,
     with_lines: bool,
     lap: Callable[[str], None],
+    no_union: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     """``refund.supplier_outage`` and ``refund.facility_outage`` per account (fen, summed).
 
     Returns the accounts with both columns, the account → profile map, the continuous
-    outages of every profile (``pid, comp, cs, ce, hs, ho, sdays, odays``; the temperature
-    refunds subtract them) and, with ``with_lines``, the long rows of the per-outage lines.
+    outages of every profile (``pid, comp, cs, ce, hs``; the temperature refunds subtract
+    them) and, with ``with_lines``, the long rows of the per-outage lines. ``no_union``: each
+    interval is refunded as an outage of its own (see the module docstring).
     """
     n = dense.n
     iv, acct_pid, pid_season = _intervals(acc, own_no_heat, station_no_heat)
     lap("no-heat: profiles")
+    united = _outages(iv)
     comps = (
-        _outages(iv)
+        (_separate(iv) if no_union else united)
         .join(pid_season, on="pid")
         .join(seasons.select("season_year", "day_us", "sup_ceil", "oth_ceil"), on="season_year")
         .with_columns((pl.col("ce") - pl.col("cs") - pl.col("hs")).alias("ho"))
@@ -253,8 +283,8 @@ def no_heat_refunds(
         )
     )
     lap("no-heat: outage union")
-    ap_day = int_col(acc, "ap_day")
-    qn = int_col(acc, "q_n", 1)
+    ap_day = int_col(acc, "ref_num")  # the daily fee is ref_num / ref_den fen
+    qn = int_col(acc, "ref_den", 1)
     m_sup = int_col(acc, "sup_mult")
     m_oth = int_col(acc, "oth_mult")
     pid = np.full(n, -1, dtype=np.int64)
@@ -334,4 +364,4 @@ def no_heat_refunds(
         pl.Series("refund_facility_outage", oth_sum),
     )
     lap("no-heat: own lines")
-    return acc, acct_pid, comps, long_parts
+    return acc, acct_pid, united, long_parts

@@ -5,6 +5,12 @@ The batch form of :mod:`heatrules.refunds.temperature` — REF (with REG arts. 2
 clipped to the supplied season, refunded only when longer than ``temperature.trigger_hours``
 (REF art. 5), per whole day not covered by the account's continuous outages; the rate is the
 band of the shortfall (a deemed failure: its rate; a user fault: nothing).
+
+The room's daily fee is d × room area / area with the refunds' daily fee d of :mod:`.context`
+(divisor ``q_d``). Internal switches (:mod:`.policy`): ``daily_fee_rounded_first`` — d is the
+fen amount ``ref_num`` (rounded first), so a line is round(ref_num × room area × rate × days
+/ (area × rate scale)); ``temperature_ceil`` — the days are ceil, not floor, of the window less
+the hours without heat.
 """
 
 from __future__ import annotations
@@ -23,9 +29,21 @@ def temperature_refunds(
     bands: pl.DataFrame,
     seasons: pl.DataFrame,
     dense: Dense,
+    *,
+    daily_fee_rounded_first: bool = False,
+    temperature_ceil: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``refund.temperature`` per account (fen), and the records with their account position."""
-    tp = _records(temperature, acc, acct_pid, comps, bands, seasons)
+    tp = _records(
+        temperature,
+        acc,
+        acct_pid,
+        comps,
+        bands,
+        seasons,
+        daily_fee_rounded_first=daily_fee_rounded_first,
+        temperature_ceil=temperature_ceil,
+    )
     tp = tp.with_columns(pl.Series("pos", dense.pos(tp.get_column("acct"))))
     acc = acc.with_columns(
         pl.Series("refund_temperature", dense.sum(int_col(tp, "pos"), int_col(tp, "fen")))
@@ -40,6 +58,9 @@ def _records(
     comps: pl.DataFrame,
     bands: pl.DataFrame,
     seasons: pl.DataFrame,
+    *,
+    daily_fee_rounded_first: bool,
+    temperature_ceil: bool,
 ) -> pl.DataFrame:
     """One refund per temperature record (fen), with the quantities the lines explain."""
     if temperature.height == 0:
@@ -61,8 +82,10 @@ def _records(
             "s_us",
             "e_us",
             "period_end",
+            "area",
             "p_day",
-            "q_n",
+            "q_d",
+            "ref_num",
             "day_us",
         ),
         on="acct",
@@ -119,17 +142,24 @@ def _records(
     t = t.with_columns(
         rate.alias("rate"), (pl.col("length") > pl.col("trigger_us")).alias("triggered")
     )
-    t = t.with_columns(
-        pl.when(pl.col("triggered") & (pl.col("rate") != 0))
-        .then((pl.col("length") - pl.col("lost")) // pl.col("day_us"))
-        .otherwise(0)
-        .alias("days")
-    ).with_columns(
-        mul_rdiv(
+    unlost = pl.col("length") - pl.col("lost")
+    days = -((-unlost) // pl.col("day_us")) if temperature_ceil else unlost // pl.col("day_us")
+    if daily_fee_rounded_first:  # d = ref_num fen: room area × d / area
+        fen = mul_rdiv(
+            pl.col("room_area") * pl.col("ref_num"),
+            pl.col("rate") * pl.col("days"),
+            pl.col("area") * RATE_SCALE,
+        )
+    else:  # d = area × p_day / q_d: room area × p_day / q_d, exact
+        fen = mul_rdiv(
             pl.col("room_area") * pl.col("p_day"),
             pl.col("rate") * pl.col("days"),
-            pl.col("q_n") * RATE_SCALE,
-        ).alias("fen"),
+            pl.col("q_d") * RATE_SCALE,
+        )
+    t = t.with_columns(
+        pl.when(pl.col("triggered") & (pl.col("rate") != 0)).then(days).otherwise(0).alias("days")
+    ).with_columns(
+        fen.alias("fen"),
         pl.when(pl.col("user_fault").is_not_null())
         .then(pl.lit("user_fault"))
         .when(pl.col("rate") == 0)
