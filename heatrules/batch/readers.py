@@ -17,6 +17,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,30 +118,57 @@ def _utf8_error(data: bytes, source: str) -> BatchInputError | None:
     return None
 
 
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("_", "-") in ("utf8", "utf-8", "utf-8-sig")
+
+
+def _header(first: bytes, source: str) -> list[str]:
+    """The header's column names from the file's first line (UTF-8, BOM removed)."""
+    if first.startswith(codecs.BOM_UTF8):
+        first = first[len(codecs.BOM_UTF8) :]
+    text = first.decode("utf-8").rstrip("\r\n")
+    header = next(csv.reader([text]), [])
+    if not header or header == [""]:
+        raise BatchInputError(f"{source}: empty file (no header row)")
+    return header
+
+
 def read_csv(
     name: str, path: str | Path, *, encoding: str = "utf-8", ignore_extra: bool = False
 ) -> RawTable:
-    """Read one CSV table (every cell as text)."""
+    """Read one CSV table (every cell as text).
+
+    A UTF-8 file is read by polars straight from the file (no copy of it in memory); the
+    whole file is read into memory only to decode GBK / GB18030, or to locate a problem
+    (bytes that are not UTF-8, a row with too many fields).
+    """
     table = TABLES[name]
     source = str(path)
+    data: bytes | None = None
     try:
-        data = Path(path).read_bytes()
+        if _is_utf8(encoding):
+            with open(path, "rb") as fh:
+                first = fh.readline()
+        else:
+            data = _decode(Path(path).read_bytes(), encoding, source)
+            first = data[: data.find(b"\n") + 1] if b"\n" in data else data
     except OSError as exc:
         raise BatchInputError(f"{source}: cannot be read: {exc.strerror or exc}") from None
-    data = _decode(data, encoding, source)
     try:
-        eol = data.find(b"\n")
-        first = (data if eol < 0 else data[:eol]).decode("utf-8").rstrip("\r")
+        header = _header(first, source)
     except UnicodeDecodeError:
+        data = data if data is not None else _decode(Path(path).read_bytes(), "utf-8", source)
         raise _utf8_error(data, source) or BatchInputError(source) from None
-    header = next(csv.reader([first]), [])
-    if not header or header == [""]:
-        raise BatchInputError(f"{source}: empty file (no header row)")
     keep = _check_header(table, header, source, ignore_extra)
     ragged: list[str | None] | None = None
     try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=keep)
+        if data is None:
+            frame = pl.scan_csv(path, infer_schema=False, glob=False).select(keep).collect()
+        else:
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=keep)
     except Exception as exc:  # polars raises ComputeError, NoDataError, …
+        if data is None:
+            data = _decode(Path(path).read_bytes(), "utf-8", source)
         utf8 = _utf8_error(data, source)
         if utf8 is not None:
             raise utf8 from None
@@ -152,7 +181,7 @@ def read_csv(
         )
     n = frame.height
     line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
-    if b'"' in data and keep:
+    if keep and (b'"' in data if data is not None else _has_quote(path)):
         # a quoted cell may span lines: count its newlines into the following rows' numbers
         extra = pl.sum_horizontal(
             [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in keep]
@@ -164,6 +193,15 @@ def read_csv(
     # a blank line reads as a row of empty cells: it is not a row
     frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in keep]))
     return RawTable(name, source, _complete(table, frame))
+
+
+def _has_quote(path: str | Path) -> bool:
+    """Whether the file holds a ``"`` (a quoted cell may span lines), without reading it in."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b'"') >= 0
 
 
 def _ragged_rows(data: bytes, width: int) -> list[str | None]:
