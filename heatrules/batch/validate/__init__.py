@@ -38,6 +38,7 @@ from ..schema import TABLES
 from ..seasonparams import band_table, season_table
 from .cell_rules import parse
 from .checks import PROBLEM_SCHEMA, Check, apply_checks, str_lit, v
+from .keys import AccountIndex
 from .semantic import account_checks, temperature_checks
 
 __all__ = [
@@ -86,6 +87,35 @@ def _rejects(problems: pl.DataFrame, table: str, source: str) -> pl.DataFrame:
     )
 
 
+ACCOUNT_PARAMS = (
+    *(f"price_{k}_{c}" for k in ("area", "base", "energy") for c in ("res", "non")),
+    "last_day",
+    "late_rate",
+    "cutoff_first",
+    "widow_with",
+    "widow_without",
+)
+"""The season parameters the account checks need (columns of :func:`season_table`)."""
+
+ACCOUNT_FACTS = {
+    "k_susp": v("suspension_kind").is_not_null().cast(pl.Int8).alias("k_susp"),
+    "k_res": (v("category") == "residential").alias("k_res"),
+    "k_area": v("billing_area_m2").alias("k_area"),
+}
+"""What the event checks need of their account row."""
+
+
+def _season_columns(
+    year: pl.Series, seasons: pl.DataFrame, names: tuple[str, ...]
+) -> list[pl.Series]:
+    """The season table's ``names`` for each row's season year (null for an unknown season):
+    the join of the season table, without copying the other columns of the frame."""
+    at = year.to_frame("season_year").join(
+        seasons.select("season_year", *names), on="season_year", how="left", maintain_order="left"
+    )
+    return [at.get_column(c) for c in names]
+
+
 def validate_tables(
     accounts: RawTable,
     no_heat: RawTable,
@@ -120,9 +150,8 @@ def validate_tables(
     seasons = season_table(params, years)
     bands = band_table(params, years)
     keyed = v("account_id").is_not_null() & v("season").is_not_null()
-    acc = acc.with_columns(
-        (keyed & pl.struct("v_account_id", "v_season").is_duplicated()).alias("dup")
-    )
+    index = AccountIndex(acc.get_column("v_account_id"), acc.get_column("v_season"))
+    acc = acc.with_columns(index.duplicated.alias("dup"))
     dups = acc.filter(pl.col("dup")).with_columns(
         pl.len().over("v_account_id", "v_season").alias("n_dup")
     )
@@ -144,52 +173,19 @@ def validate_tables(
             ],
         )
         acc = acc.with_columns((pl.col("bad") | pl.col("dup")).alias("bad"))
-    checked = [
-        *(f"price_{k}_{c}" for k in ("area", "base", "energy") for c in ("res", "non")),
-        "last_day",
-        "late_rate",
-        "cutoff_first",
-        "widow_with",
-        "widow_without",
-    ]
-    acc = acc.join(
-        seasons.select("season_year", *checked),
-        left_on="v_season",
-        right_on="season_year",
-        how="left",
-        maintain_order="left",
-    )
+    acc = acc.with_columns(_season_columns(acc.get_column("v_season"), seasons, ACCOUNT_PARAMS))
     acc, acc_p3 = apply_checks(acc, account_checks())
-    acc = acc.drop(checked)
+    acc = acc.drop(ACCOUNT_PARAMS)
     acc_problems = pl.concat([acc_p1, dup_problems, acc_p3])
     acc = acc.with_row_index("kid").with_columns(pl.col("kid").cast(pl.Int64))
-    # the key of an account row; a duplicated pair maps to its first row
-    keys = acc.filter(keyed).select(
-        "v_account_id",
-        "v_season",
-        "kid",
-        pl.col("bad").alias("k_bad"),
-        pl.col("v_suspension_kind").is_not_null().cast(pl.Int8).alias("k_susp"),
-        (v("category") == "residential").alias("k_res"),
-        v("billing_area_m2").alias("k_area"),
-        v("station_id").alias("k_station"),
-        pl.col(LINE).alias("k_line"),
-        pl.col("dup"),
-    )
-    if dups.height:
-        keys = pl.concat(
-            [
-                keys.filter(~pl.col("dup")),
-                keys.filter(pl.col("dup")).unique(["v_account_id", "v_season"], keep="first"),
-            ]
-        )
 
     def attach(df: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
-        return df.join(
-            keys.select("v_account_id", "v_season", "kid", *cols),
-            on=["v_account_id", "v_season"],
-            how="left",
-        )
+        """``kid`` (the account row of the row's pair, its first row) and account columns."""
+        kid = index.kid(df.get_column("v_account_id"), df.get_column("v_season"))
+        if not cols:
+            return df.with_columns(kid)
+        facts = acc.select(ACCOUNT_FACTS[c] for c in cols)[kid]
+        return df.with_columns(kid, *facts.get_columns())
 
     def unknown(what: str) -> Check:
         return (
@@ -218,15 +214,19 @@ def validate_tables(
             ),
         ],
     )
+    nh_st = nh.filter(~pl.col("is_acct"))
+    named = nh_st.get_column("v_station_id").drop_nulls().unique()
     station_keys = (
-        acc.filter(v("station_id").is_not_null() & v("season").is_not_null())
+        acc.filter(
+            v("station_id").is_in(named.implode())
+            & v("station_id").is_not_null()
+            & v("season").is_not_null()
+        )
         .select("v_station_id", "v_season")
         .unique()
         .with_columns(pl.lit(True).alias("st_known"))
     )
-    nh_st = nh.filter(~pl.col("is_acct")).join(
-        station_keys, on=["v_station_id", "v_season"], how="left"
-    )
+    nh_st = nh_st.join(station_keys, on=["v_station_id", "v_season"], how="left")
     nh_st, nh_st_p2 = apply_checks(
         nh_st,
         [
@@ -311,8 +311,9 @@ def validate_tables(
             .first()
         )
         parts.append(
-            keys.filter(pl.col("k_station").is_not_null() & (pl.col("k_susp") == 0))
-            .select("kid", pl.col("k_station").alias("v_station_id"), "v_season")
+            acc.filter(index.first_rows())
+            .filter(v("station_id").is_not_null() & v("suspension_kind").is_null())
+            .select("kid", "v_station_id", "v_season")
             .join(first_bad, on=["v_station_id", "v_season"])
             .select(
                 "kid",
@@ -345,13 +346,19 @@ def validate_tables(
         .select("v_account_id", "v_season", pl.col("reason").alias("key_why"))
         .unique(["v_account_id", "v_season"], keep="first")
     )
+    # the row of each rejected pair that its event rows point at (its first row)
+    bad_kids = index.kid(bad_keys.get_column("v_account_id"), bad_keys.get_column("v_season"))
     cascaded: dict[str, pl.DataFrame] = {}
 
     def cascade(df: pl.DataFrame, name: str) -> pl.DataFrame:
         if bad_keys.height == 0:
             cascaded[name] = pl.DataFrame(schema=PROBLEM_SCHEMA)
             return df
-        df = df.join(bad_keys, on=["v_account_id", "v_season"], how="left")
+        df = df.with_columns(
+            pl.col("kid")
+            .replace_strict(bad_kids, bad_keys.get_column("key_why"), default=None)
+            .alias("key_why")
+        )
         df, cascaded[name] = apply_checks(
             df,
             [

@@ -1,0 +1,94 @@
+"""Rows are found by their (account_id, season) pair exactly as a join on the strings would."""
+
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from heatrules.batch.validate.keys import AccountIndex
+
+IDS = st.one_of(
+    st.none(),
+    st.text("0123456789", min_size=1, max_size=4),
+    st.sampled_from(["+1", "-1", "01", "+0", "-0", "00", " 1", "1 ", "a1", "１２", "10", "1"]),
+)
+SEASONS = st.one_of(st.none(), st.integers(2022, 2025))
+
+
+def reference(
+    ids: list[str | None], seasons: list[int | None], ev: list[tuple[str | None, int | None]]
+) -> tuple[list[bool], list[int | None], list[bool]]:
+    first: dict[tuple[str, int], int] = {}
+    count: dict[tuple[str, int], int] = {}
+    for k, (i, s) in enumerate(zip(ids, seasons, strict=True)):
+        if i is not None and s is not None:
+            first.setdefault((i, s), k)
+            count[(i, s)] = count.get((i, s), 0) + 1
+    dup = [
+        i is not None and s is not None and count[(i, s)] > 1
+        for i, s in zip(ids, seasons, strict=True)
+    ]
+    kid = [first.get((i, s)) if i is not None and s is not None else None for i, s in ev]
+    firsts = [
+        i is not None and s is not None and first[(i, s)] == k
+        for k, (i, s) in enumerate(zip(ids, seasons, strict=True))
+    ]
+    return dup, kid, firsts
+
+
+def check(
+    ids: list[str | None], seasons: list[int | None], ev: list[tuple[str | None, int | None]]
+) -> AccountIndex:
+    index = AccountIndex(pl.Series(ids, dtype=pl.String), pl.Series(seasons, dtype=pl.Int64))
+    dup, kid, firsts = reference(ids, seasons, ev)
+    assert index.duplicated.to_list() == dup
+    assert index.first_rows().to_list() == firsts
+    got = index.kid(
+        pl.Series([i for i, _ in ev], dtype=pl.String),
+        pl.Series([s for _, s in ev], dtype=pl.Int64),
+    )
+    assert got.to_list() == kid
+    return index
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(IDS, SEASONS), max_size=12),
+    st.lists(st.tuples(IDS, SEASONS), max_size=12),
+    st.booleans(),
+)
+def test_same_as_a_join_on_the_strings(
+    accounts: list[tuple[str | None, int | None]],
+    events: list[tuple[str | None, int | None]],
+    from_accounts: bool,
+) -> None:
+    if from_accounts:  # events that mostly name accounts, in account order
+        events = sorted(accounts + events, key=lambda p: (p[0] or "", p[1] or 0))
+    check([i for i, _ in accounts], [s for _, s in accounts], events)
+
+
+def test_sorted_digit_ids_merge() -> None:
+    ids = [f"{k:09d}" for k in range(0, 3000, 3)]
+    events = [(f"{k:09d}", 2024) for k in range(0, 3000)] + [("1", 2024), (None, 2024)]
+    index = check(ids, [2024] * len(ids), events)
+    assert index.width == 9 and not index.exact
+    assert index.table.get_column("code").flags["SORTED_ASC"]
+
+
+def test_codes_shared_by_different_pairs_fall_back_to_the_strings() -> None:
+    # '+1' and '01' are both the number 1 with two characters
+    index = check(["+1", "01", "01", "02"], [2024] * 4, [("01", 2024), ("+1", 2024), ("02", 2024)])
+    assert index.exact
+    assert index.duplicated.to_list() == [False, True, True, False]
+
+
+def test_ids_that_are_not_digits_use_hashes() -> None:
+    ids = ["TJ-1", "TJ-2", "TJ-1", "x"]
+    index = check(ids, [2024, 2024, 2025, 2024], [("TJ-1", 2025), ("TJ-1", 2024), ("y", 2024)])
+    assert index.width == 0 and not index.exact
+
+
+def test_empty() -> None:
+    check([], [], [("1", 2024)])
+    check([None], [2024], [])
