@@ -1,6 +1,6 @@
 """Benchmark of ``heatrules audit`` on a generated city with seeded billing mistakes.
 
-    python benchmarks/audit.py --accounts N [--mistakes RATE] [--jobs J] [--keep DIR]
+    python benchmarks/audit.py --accounts N [--mistakes RATE] [--keep DIR]
 
 The facts are the batch benchmark's city (``benchmarks/batch.py``: N accounts on N/10 000
 stations, outages, temperature records, payments, metered, widows, suspensions, cut-offs). The
@@ -114,7 +114,6 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--accounts", type=int, default=200_000, metavar="N")
     ap.add_argument("--mistakes", type=float, default=0.01, metavar="RATE")
     ap.add_argument("--seed", type=int, default=20251115)
-    ap.add_argument("--jobs", type=int, help="processes for the classification (default: all)")
     ap.add_argument("--keep", metavar="DIR", help="keep the generated files and outputs in DIR")
     args = ap.parse_args(argv)
 
@@ -141,8 +140,6 @@ def main(argv: list[str] | None = None) -> int:
     ):
         cmd += [opt, str(work / f"{name}.csv")]
     cmd += ["--claimed", str(work / "claimed.csv")]
-    if args.jobs:
-        cmd += ["--jobs", str(args.jobs)]
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t

@@ -2,9 +2,10 @@
 
 A regulator or an auditor has a heating company's facts (the batch tables) and the figures
 its billing system produced (``claimed``). :func:`audit` recomputes every claimed account with
-the scalar engine, compares every figure to the fen and names each difference by the first
+the batch engine, compares every figure to the fen and names each difference by the first
 alternative reading of the rules that reproduces it (``../shared/spec/audit.md``; the readings
-are :class:`~heatrules.policy.Policy` switches of the one engine).
+are :class:`~heatrules.policy.Policy` switches, which the scalar and the batch engine both
+compute).
 
 >>> from heatrules.audit import CLASSES
 >>> CLASSES[0], CLASSES[-1]

@@ -12,7 +12,7 @@ which is already known to differ from the claim.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -102,6 +102,72 @@ class RecordingParameters(Parameters):
         return super().in_force(name, season)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What decides which readings can move an account's figures (its case's counts).
+
+    ``outages`` counts the no-heat rows (the account's own and, unless it is suspended, its
+    station's) and the supply facts (``supply_rows``: a late start, an early stop);
+    ``supplier_rows`` / ``facility_rows``: a no-heat row of that cause.
+    """
+
+    outages: int
+    supply_rows: int
+    supplier_rows: bool
+    facility_rows: bool
+    temperature: int
+    connected_or_cut: bool
+    waiver: bool
+    residential: bool
+
+    @classmethod
+    def of(cls, case: Case) -> Facts:
+        supply = case.supply
+        supply_rows = int(supply is not None and supply.started_at is not None) + int(
+            supply is not None and supply.stopped_at is not None
+        )
+        return cls(
+            outages=len(case.no_heat) + supply_rows,
+            supply_rows=supply_rows,
+            supplier_rows=any(nh.cause == "supplier" for nh in case.no_heat),
+            facility_rows=any(nh.cause == "facility" for nh in case.no_heat),
+            temperature=len(case.temperature),
+            connected_or_cut=case.account.connected_on is not None or case.cutoff_from is not None,
+            waiver=case.waiver is not None,
+            residential=case.account.category == "residential",
+        )
+
+
+def rule_readings(facts: Facts) -> list[Reading]:
+    """The readings before ``other_season_rule`` that can move a figure, in CLASSES order."""
+    out: list[Reading] = []
+    if facts.outages > 0 or facts.temperature:
+        out.append(Reading("daily_fee_rounded_first", Policy(daily_fee_rounded_first=True)))
+        out.append(Reading("divisor_120", Policy(divisor="fixed_120")))
+        if facts.connected_or_cut:
+            out.append(Reading("divisor_supplied_days", Policy(divisor="supplied_days")))
+        out.append(Reading("part_day_rounding", Policy(part_day_flipped=True)))
+    if facts.temperature:
+        out.append(Reading("temperature_band", Policy(band_shift=1)))
+        out.append(Reading("temperature_band", Policy(band_shift=-1)))
+    if facts.outages > 1:
+        out.append(Reading("overlap_double_counted", Policy(overlap_double_counted=True)))
+    if facts.supply_rows or facts.supplier_rows:
+        out.append(Reading("supplier_as_facility", Policy(cause_swap="supplier_as_facility")))
+    if facts.facility_rows:
+        out.append(Reading("facility_as_supplier", Policy(cause_swap="facility_as_supplier")))
+    return out
+
+
+def waiver_readings(facts: Facts) -> list[Reading]:
+    """The waiver readings (after ``other_season_rule``) that can move a figure."""
+    if facts.waiver:
+        return [Reading("waiver_missing", Policy(waiver="missing"))]
+    if facts.residential:
+        return [Reading("waiver_extra", Policy(waiver="extra_with_children"))]
+    return []
+
+
 def readings(
     case: Case, params: Parameters, used: frozenset[str] | None = None
 ) -> Iterator[Reading]:
@@ -110,33 +176,38 @@ def readings(
     ``used`` names the parameters the legal bill looked up (see :class:`RecordingParameters`);
     seasons that agree with the account's on all of them are not tried.
     """
-    supply = case.supply
-    supply_rows = int(supply is not None and supply.started_at is not None) + int(
-        supply is not None and supply.stopped_at is not None
-    )
-    outages = len(case.no_heat) + supply_rows
-    refund_facts = outages > 0 or bool(case.temperature)
-    if refund_facts:
-        yield Reading("daily_fee_rounded_first", Policy(daily_fee_rounded_first=True))
-        yield Reading("divisor_120", Policy(divisor="fixed_120"))
-        if case.account.connected_on is not None or case.cutoff_from is not None:
-            yield Reading("divisor_supplied_days", Policy(divisor="supplied_days"))
-        yield Reading("part_day_rounding", Policy(part_day_flipped=True))
-    if case.temperature:
-        yield Reading("temperature_band", Policy(band_shift=1))
-        yield Reading("temperature_band", Policy(band_shift=-1))
-    if outages > 1:
-        yield Reading("overlap_double_counted", Policy(overlap_double_counted=True))
-    if supply_rows or any(nh.cause == "supplier" for nh in case.no_heat):
-        yield Reading("supplier_as_facility", Policy(cause_swap="supplier_as_facility"))
-    if any(nh.cause == "facility" for nh in case.no_heat):
-        yield Reading("facility_as_supplier", Policy(cause_swap="facility_as_supplier"))
+    facts = Facts.of(case)
+    yield from rule_readings(facts)
     for season in other_seasons(case.season, params, used):
         yield Reading("other_season_rule", Policy(params_season=season))
-    if case.waiver is not None:
-        yield Reading("waiver_missing", Policy(waiver="missing"))
-    elif case.account.category == "residential":
-        yield Reading("waiver_extra", Policy(waiver="extra_with_children"))
+    yield from waiver_readings(facts)
+
+
+def season_names(
+    params: Parameters, *, metered: bool, suspended: bool, waiver: bool
+) -> frozenset[str]:
+    """The parameters an account's bill can depend on, by its kind (for :func:`other_seasons`).
+
+    Every parameter but the hardship subsidies (never on a bill), the metered prices unless
+    the account is metered, the suspension rates unless it is suspended and the widow waiver
+    unless it has one. This is a superset of the names its legal bill looks up (what
+    :class:`RecordingParameters` records), so the seasons it keeps include every season kept on
+    those names, nearest first; a season kept only here computes the same bill as a nearer
+    kept season (it agrees with it on every name the bill looks up), so the first season that
+    reproduces a figure is the same.
+    """
+    out = set()
+    for name in params.params:
+        if name.startswith("subsidy."):
+            continue
+        if name.startswith("tariff.metered.") and not metered:
+            continue
+        if name.startswith("suspension.") and not suspended:
+            continue
+        if name.startswith("waiver.") and not waiver:
+            continue
+        out.add(name)
+    return frozenset(out)
 
 
 def other_seasons(
@@ -209,11 +280,12 @@ _RULES_UNION = Citation(
 _RULES_BILL = Citation("HR", "rules.md §8", "账单由各项金额组成，合计为各项舍入后金额之和")
 
 
-def _reading_text(reading: Reading, case: Case, params: Parameters) -> tuple[str, str]:
+@lru_cache(maxsize=4096)
+def _reading_text(reading: Reading, season: Season, params: Parameters) -> tuple[str, str]:
     """What the company did under ``reading`` and what the rules say, zh and en."""
     p = reading.policy
     k = reading.klass
-    n = params.period(case.season).days
+    n = params.period(season).days
     if k == "daily_fee_rounded_first":
         return (
             "先把日采暖费四舍五入到分再相乘；按规定日采暖费（采暖费 ÷ N）保持精确，每项金额只舍入一次",
@@ -225,7 +297,7 @@ def _reading_text(reading: Reading, case: Case, params: Parameters) -> tuple[str
             f"按固定 {p.fixed_season_days} 天的供热期计算日采暖费；法定供热期为 11月15日至次年3月15日，"
             f"本季 N = {n} 天",
             f"the daily fee was divided by a fixed {p.fixed_season_days}-day season; the "
-            f"statutory season (15 Nov - 15 Mar) of {case.season} has N = {n} days",
+            f"statutory season (15 Nov - 15 Mar) of {season} has N = {n} days",
         )
     if k == "divisor_supplied_days":
         return (
@@ -270,9 +342,9 @@ def _reading_text(reading: Reading, case: Case, params: Parameters) -> tuple[str
         )
     if k == "other_season_rule":
         return (
-            f"按 {p.params_season} 供热期的规则参数（价格、比例、减免额等）计算；本户为 {case.season} 供热期",
+            f"按 {p.params_season} 供热期的规则参数（价格、比例、减免额等）计算；本户为 {season} 供热期",
             f"the parameters (prices, rates, waiver amounts) of season {p.params_season} were "
-            f"applied to a {case.season} account",
+            f"applied to a {season} account",
         )
     if k == "waiver_missing":
         return (
@@ -285,30 +357,48 @@ def _reading_text(reading: Reading, case: Case, params: Parameters) -> tuple[str
     )
 
 
-def _reading_citation(
-    reading: Reading, case: Case, params: Parameters, legal: Bill, figure: str
-) -> Citation:
-    k, season = reading.klass, case.season
-    if k == "daily_fee_rounded_first":
+LegalLines = Sequence[tuple[str, Citation]]
+"""The legal bill's lines as (line code, citation), in bill order (:func:`bill_lines`)."""
+
+
+def bill_lines(bill: Bill) -> list[tuple[str, Citation]]:
+    """A bill's lines as :data:`LegalLines`."""
+    return [(line.code, line.citation) for line in bill.lines]
+
+
+@lru_cache(maxsize=4096)
+def _rule_citation(klass: str, season: Season, params: Parameters) -> Citation | None:
+    """The citation of a reading's class that does not depend on the bill (None: it does)."""
+    if klass == "daily_fee_rounded_first":
         return _RULES_ROUNDING
-    if k in ("divisor_120", "divisor_supplied_days"):
+    if klass in ("divisor_120", "divisor_supplied_days"):
         return params.citation("season.first_day", season)
-    if k == "part_day_rounding":
+    if klass == "part_day_rounding":
         return params.citation("refund.supplier.part_day", season).join(
             params.citation("refund.other.part_day", season)
         )
-    if k == "temperature_band":
+    if klass == "temperature_band":
         return params.citation("temperature.bands", season)
-    if k == "overlap_double_counted":
+    if klass == "overlap_double_counted":
         return _RULES_UNION
-    if k in ("supplier_as_facility", "facility_as_supplier"):
+    if klass in ("supplier_as_facility", "facility_as_supplier"):
         return params.citation("refund.supplier.multiplier", season).join(
             params.citation("refund.other.multiplier", season)
         )
+    return None
+
+
+def _reading_citation(
+    reading: Reading, season: Season, params: Parameters, legal: LegalLines, figure: str
+) -> Citation:
+    k = reading.klass
+    rule = _rule_citation(k, season, params)
+    if rule is not None:
+        return rule
     if k in ("waiver_missing", "waiver_extra"):
-        lines = legal.lines_of("waiver.cadre_widow")
-        if lines:
-            return lines[0].citation
+        for code, citation in legal:
+            if code == "waiver.cadre_widow":
+                return citation
         try:
             return params.citation("waiver.cadre_widow.with_children", season)
         except HeatrulesError:
@@ -316,13 +406,19 @@ def _reading_citation(
     return figure_citation(legal, figure)
 
 
-def figure_citation(legal: Bill, figure: str) -> Citation:
+def needs_legal_lines(klass: str | None) -> bool:
+    """Whether the explanation of a difference of this class cites the legal bill's lines."""
+    return klass is None or klass in ("other_season_rule", "waiver_missing", "waiver_extra")
+
+
+def figure_citation(legal: Bill | LegalLines, figure: str) -> Citation:
     """The citations of the legal bill's lines that make up ``figure``, joined."""
+    lines = bill_lines(legal) if isinstance(legal, Bill) else legal
     codes = FIGURE_CODES[figure]
     seen: list[Citation] = []
-    for line in legal.lines:
-        if line.code in codes and line.citation not in seen and line.code != "payment":
-            seen.append(line.citation)
+    for code, citation in lines:
+        if code in codes and citation not in seen and code != "payment":
+            seen.append(citation)
     if not seen:
         return _RULES_BILL
     out = seen[0]
@@ -336,11 +432,15 @@ def explain(
     figure: str,
     claimed: Decimal,
     expected: Decimal,
-    case: Case,
+    season: Season,
     params: Parameters,
-    legal: Bill,
+    legal: LegalLines,
 ) -> tuple[str, str, str]:
-    """``(explanation_zh, explanation_en, citation)`` of one differing figure."""
+    """``(explanation_zh, explanation_en, citation)`` of one differing figure.
+
+    ``legal`` (the legal bill's lines and their citations) is read only for the classes of
+    :func:`needs_legal_lines`; the others may pass an empty sequence.
+    """
     label = FIGURE_LABELS_ZH.get(figure, figure)
     diff = fmt(claimed - expected)
     head_zh = f"{label}：公司 {fmt(claimed)} 元，按规定 {fmt(expected)} 元，差 {diff} 元。"
@@ -351,9 +451,9 @@ def explain(
             head_en + " None of the known alternative readings reproduces the claimed figure.",
             str(figure_citation(legal, figure)),
         )
-    zh, en = _reading_text(reading, case, params)
+    zh, en = _reading_text(reading, season, params)
     return (
         head_zh + f"公司的结果可由以下解读得出：{zh}。",
         head_en + f" The claimed figure is reproduced when {en}.",
-        str(_reading_citation(reading, case, params, legal, figure)),
+        str(_reading_citation(reading, season, params, legal, figure)),
     )

@@ -4,23 +4,23 @@
    its readers, its validation and rejects, its exact integer kernel) — every account at once.
 2. The claimed file is read (:mod:`heatrules.audit.claimed`) and joined to the legal figures;
    every given cell is compared to the fen, column-wise.
-3. Only the accounts with a differing figure go through the scalar engine: their case is built
-   from the same tables, and each differing figure is re-derived under the alternative readings
-   of :mod:`heatrules.audit.readings` (each a :class:`~heatrules.policy.Policy` applied to the
-   whole account, computed at most once per account); the first that reproduces the claimed
-   figure names its class, else ``unexplained``. This step is split over ``jobs`` processes.
+3. Only the accounts with a differing figure are classified (:mod:`heatrules.audit.classify`):
+   each differing figure is re-derived under the alternative readings of
+   :mod:`heatrules.audit.readings` (each a :class:`~heatrules.policy.Policy` applied to the
+   whole account), in order; the first that reproduces the claimed figure names its class, else
+   ``unexplained``. The batch kernel computes the readings — once per reading, on the
+   differing accounts it can move a figure of — so the scalar engine is not needed.
 
-Both engines compute the legal bill; should they ever disagree on a figure of an audited
-account, the figure is still compared with the batch engine's value and the disagreement is
-reported (``engine_mismatches`` in the summary) — never hidden.
+The scalar engine recomputes the legal figures of the first
+:data:`~heatrules.audit.classify.CROSS_CHECK` differing accounts as a cross-check of the two
+engines: should they ever disagree on a figure, the figure is still compared with the batch
+engine's value and the disagreement is reported (``engine_mismatches`` in the summary) — never
+hidden.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,21 +34,19 @@ from ..batch.api import read_inputs
 from ..batch.convert import cases_from_tables
 from ..batch.readers import BatchInputError, RawTable
 from ..batch.validate import validate_tables
-from ..caseio import parse_case
 from ..engine import bill
-from ..errors import HeatrulesError, InputFileError
-from ..lines import TOTAL_NAMES, Bill, Totals
+from ..errors import InputFileError
+from ..lines import Bill
 from ..money import ZERO, fmt
 from ..params import Parameters
 from ..policy import Policy
-from .claimed import LINE_FIGURES, read_claimed, read_mapping
-from .readings import CLASSES, Reading, RecordingParameters, explain, readings
+from .claimed import read_claimed, read_mapping
+from .classify import classify, cross_check
+from .readings import CLASSES
 from .sources import LINE, REJECT_SCHEMA
 
 TABLE_ORDER = ("accounts", "no_heat", "temperature", "payments", "claimed")
 KEYS = ["account_id", "season"]
-PARALLEL_FROM = 400
-"""Differing accounts from which the classification uses more than one process by default."""
 
 
 @dataclass(frozen=True)
@@ -181,13 +179,6 @@ class AuditResult:
         return differences_frame(self)
 
 
-def figure_of(b: Bill, totals: Totals, figure: str) -> Decimal:
-    """A figure of a bill in the bills naming: a total, or the signed sum of a line code."""
-    if figure in TOTAL_NAMES:
-        return totals.get(figure)
-    return b.amount(LINE_FIGURES[figure])
-
-
 def yuan(fen: int) -> Decimal:
     return Decimal(fen).scaleb(-2) + ZERO
 
@@ -228,102 +219,6 @@ def _cases(
     return out
 
 
-# ---------------------------------------------------------------------------- classification
-@dataclass
-class _Work:
-    """One account with differing figures: (figure, claimed, expected) in claimed order."""
-
-    key: tuple[str, str]
-    case: dict[str, Any]
-    station: str | None
-    figures: list[tuple[str, Decimal, Decimal]]
-
-
-def classify(work: _Work, params: Parameters) -> tuple[list[Difference], list[str]]:
-    """The differences of one account, each named by the first reading that reproduces it."""
-    case = parse_case(work.case)
-    recording = RecordingParameters(params)
-    legal = bill(case, recording)
-    totals = legal.totals
-    alternatives: dict[Policy, tuple[Bill, Totals] | None] = {}
-    tried: list[Reading] = list(readings(case, params, frozenset(recording.used)))
-    found: list[Difference] = []
-    mismatches: list[str] = []
-    for figure, claimed, expected in work.figures:
-        scalar = figure_of(legal, totals, figure)
-        if scalar != expected:
-            mismatches.append(
-                f"{work.key[0]} {work.key[1]} {figure}: batch {fmt(expected)}, scalar {fmt(scalar)}"
-            )
-        match: Reading | None = None
-        for reading in tried:
-            if not reading.can_move(figure):
-                continue
-            if reading.policy not in alternatives:
-                try:
-                    alt = bill(case, params, reading.policy)
-                    alternatives[reading.policy] = (alt, alt.totals)
-                except (HeatrulesError, ArithmeticError):
-                    alternatives[reading.policy] = None  # the reading does not apply here
-            computed = alternatives[reading.policy]
-            if computed is not None and figure_of(computed[0], computed[1], figure) == claimed:
-                match = reading
-                break
-        zh, en, citation = explain(match, figure, claimed, expected, case, params, legal)
-        found.append(
-            Difference(
-                work.key[0],
-                work.key[1],
-                figure,
-                claimed,
-                expected,
-                match.klass if match else "unexplained",
-                zh,
-                en,
-                citation,
-                work.station,
-            )
-        )
-    return found, mismatches
-
-
-_WORK: tuple[list[_Work], Parameters] | None = None  # inherited by forked workers
-
-
-def _classify_range(bounds: tuple[int, int]) -> tuple[list[Difference], list[str]]:
-    assert _WORK is not None
-    work, params = _WORK
-    diffs: list[Difference] = []
-    notes: list[str] = []
-    for item in work[bounds[0] : bounds[1]]:
-        d, n = classify(item, params)
-        diffs += d
-        notes += n
-    return diffs, notes
-
-
-def _classify_all(
-    work: list[_Work], params: Parameters, jobs: int
-) -> tuple[list[Difference], list[str]]:
-    global _WORK
-    n = len(work)
-    _WORK = (work, params)
-    try:
-        if jobs <= 1 or n < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return _classify_range((0, n))
-        size = max(50, -(-n // (jobs * 8)))
-        chunks = [(a, min(a + size, n)) for a in range(0, n, size)]
-        with warnings.catch_warnings():
-            # polars warns that a forked child must not use polars; the workers only run the
-            # scalar engine (pure Python) on the work list they inherit
-            warnings.filterwarnings("ignore", message=".*fork.*", category=RuntimeWarning)
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                parts = pool.map(_classify_range, chunks)
-        return [d for p in parts for d in p[0]], [m for p in parts for m in p[1]]
-    finally:
-        _WORK = None
-
-
 # ---------------------------------------------------------------------------- the audit
 def audit(
     accounts: Any,
@@ -342,8 +237,9 @@ def audit(
 
     The tables are paths (``.csv`` / ``.parquet``) or DataFrames, as for
     :func:`heatrules.batch.bill_frame`; ``mapping`` renames the claimed file's headers (a YAML
-    file or a dict). ``jobs`` (default: every core when many accounts differ) splits the
-    classification. Raises :class:`~heatrules.errors.InputFileError` on unusable input.
+    file or a dict). ``jobs`` is accepted for compatibility and not used: the classification
+    runs in the batch kernel, on every core. Raises :class:`~heatrules.errors.InputFileError`
+    on unusable input.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -411,45 +307,48 @@ def audit(
     timings["compare"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    work: list[_Work] = []
-    mismatches: list[str] = []
+    differences: list[Difference] = []
     unclassified: list[Difference] = []
+    mismatches: list[str] = []
+    differing: dict[str, RawTable] = {}  # the raw rows of the differing accounts
     if long.height:
-        found = _cases(tables, v.rejects, long.select(KEYS).unique())
-        grouped: dict[tuple[str, str], list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
-        for acc_id, season, fig, c, e in long.select(
-            *KEYS, "__fig", "claimed", "expected"
-        ).iter_rows():
-            grouped[(acc_id, season)].append((figures[fig], yuan(c), yuan(e)))
-        for key, items in grouped.items():
-            if key not in found:  # billed by the batch engine, yet no case: never hide it
-                mismatches.append(f"{key[0]} {key[1]}: billed, but its case could not be built")
-                unclassified += [
-                    Difference(
-                        key[0],
-                        key[1],
-                        fig,
-                        c,
-                        e,
-                        "unexplained",
-                        f"{fig}：公司 {fmt(c)} 元，按规定 {fmt(e)} 元；本户无法重建案例，未作分类。",
-                        f"{fig}: claimed {fmt(c)}, expected {fmt(e)}; the account's case could "
-                        "not be rebuilt, so it was not classified.",
-                        "",
-                    )
-                    for fig, c, e in items
-                ]
+        done = classify(long, figures, v, tables, params, profile=timings)
+        differing = done.raw
+        for (acc_id, season, fig, c, e), reading, (zh, en, cite), station, found in zip(
+            long.select(*KEYS, "__fig", "claimed", "expected").iter_rows(),
+            done.readings,
+            done.texts,
+            done.stations,
+            done.found.tolist(),
+            strict=True,
+        ):
+            figure, claim, expect = figures[fig], yuan(c), yuan(e)
+            if not found:  # compared with the batch engine's figure, yet not billed: never hide
+                unclassified.append(_not_classified(acc_id, season, figure, claim, expect))
+                note = f"{acc_id} {season}: billed, but its case could not be built"
+                if note not in mismatches:
+                    mismatches.append(note)
                 continue
-            case, station = found[key]
-            work.append(_Work(key, case, station, items))
-    timings["cases"] = time.perf_counter() - t
-    t = time.perf_counter()
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(work) >= PARALLEL_FROM else 1
-    differences, disagree = _classify_all(work, params, jobs)
-    differences += unclassified
-    mismatches += disagree
+            differences.append(
+                Difference(
+                    acc_id,
+                    season,
+                    figure,
+                    claim,
+                    expect,
+                    reading.klass if reading else "unexplained",
+                    zh,
+                    en,
+                    cite,
+                    station,
+                )
+            )
     timings["classify"] = time.perf_counter() - t
+    t = time.perf_counter()
+    if long.height:
+        mismatches += cross_check(long, figures, v, differing, params)
+    timings["cross_check"] = time.perf_counter() - t
+    differences += unclassified
 
     rejects = pl.concat(
         [v.rejects.cast(REJECT_SCHEMA), *[r.cast(REJECT_SCHEMA) for r in claim_rejects]]
@@ -477,6 +376,24 @@ def audit(
         engine_mismatches=mismatches,
         tables=tables,
         params=params,
+    )
+
+
+def _not_classified(
+    account_id: str, season: str, figure: str, claimed: Decimal, expected: Decimal
+) -> Difference:
+    """A differing figure of an account that could not be re-billed: unexplained, said so."""
+    return Difference(
+        account_id,
+        season,
+        figure,
+        claimed,
+        expected,
+        "unexplained",
+        f"{figure}：公司 {fmt(claimed)} 元，按规定 {fmt(expected)} 元；本户无法重建案例，未作分类。",
+        f"{figure}: claimed {fmt(claimed)}, expected {fmt(expected)}; the account's case could "
+        "not be rebuilt, so it was not classified.",
+        "",
     )
 
 

@@ -41,25 +41,29 @@ CITE_KEYS = (
 )
 
 
+def citation(params: Parameters, season: Season, key: str) -> Citation:
+    """The citation of a line's ``cite_key`` (:mod:`.kernel.lines`) in ``season``, as the scalar
+    engine cites the line; raises NoRuleInForce when the parameter is not in force."""
+    if key == "refund.supplier":
+        return params.citation("refund.supplier.multiplier", season).join(
+            params.citation("refund.continuous_stop", season)
+        )
+    if key == "payment":
+        due = params.citation("late_fee.due_day", season)
+        return Citation(due.document, due.article, "缴纳供热采暖费")
+    return params.citation(key, season)
+
+
 def citation_table(params: Parameters, years: list[int]) -> pl.DataFrame:
     """(season_year, cite_key, citation) for every cited parameter in force in those seasons."""
     rows: list[tuple[int, str, str]] = []
     for y in sorted(set(years)):
         s = Season(y)
-        for key in CITE_KEYS:
+        for key in (*CITE_KEYS, "refund.supplier", "payment"):
             try:
-                rows.append((y, key, str(params.citation(key, s))))
+                rows.append((y, key, str(citation(params, s, key))))
             except NoRuleInForce:
                 pass
-        try:
-            sup = params.citation("refund.supplier.multiplier", s).join(
-                params.citation("refund.continuous_stop", s)
-            )
-            rows.append((y, "refund.supplier", str(sup)))
-            due = params.citation("late_fee.due_day", s)
-            rows.append((y, "payment", str(Citation(due.document, due.article, "缴纳供热采暖费"))))
-        except NoRuleInForce:
-            pass
     return pl.DataFrame(
         rows,
         schema={"season_year": pl.Int64, "cite_key": pl.String, "citation": pl.String},

@@ -39,7 +39,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--encoding", choices=("utf-8", "gbk", "gb18030"), default="utf-8")
     p.add_argument("--ignore-extra-columns", action="store_true", help="skip unknown table columns")
     p.add_argument(
-        "--jobs", type=int, metavar="N", help="processes (default: all cores when large)"
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="accepted for compatibility; the classification runs in the batch engine",
     )
     p.add_argument("--quiet", action="store_true", help="no terminal summary")
     add_params_option(p)
