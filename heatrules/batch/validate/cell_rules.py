@@ -109,7 +109,11 @@ def _parsed_values(
         for col in table.columns:
             c = col.name
             if nulls[c] == n:
-                one = pl.DataFrame({c: [None]}, schema={c: pl.String}).select(exprs[c])
+                one = (
+                    pl.DataFrame({c: [None]}, schema={c: pl.String})
+                    .with_columns(cells_[c].helpers)
+                    .select(exprs[c])
+                )
                 exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
             elif col.kind in FEW_KINDS:
                 few.append(c)
@@ -122,7 +126,12 @@ def _parsed_values(
                 d = distinct.get_column(c).explode()
                 if d.len() * 4 > n:
                     continue
-                parsed = pl.DataFrame({c: d}).select(exprs[c]).to_series()
+                parsed = (
+                    pl.DataFrame({c: d})
+                    .with_columns(cells_[c].helpers)
+                    .select(exprs[c])
+                    .to_series()
+                )
                 exprs[c] = pl.col(c).replace_strict(
                     d, parsed, default=None, return_dtype=parsed.dtype
                 )
@@ -133,9 +142,10 @@ def parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Parse every cell (``v_<col>``), apply the cell and row rules; (frame, problems)."""
     frame = rt.frame
     parsed = {c.name: _cell(c.kind, c.name, c.choices) for c in table.columns}
-    df = frame.with_columns(_parsed_values(table, frame, parsed)).with_columns(
-        pl.lit(False).alias("bad")
-    )
+    values = _parsed_values(table, frame, parsed)
+    # the helper columns of the cells still parsed row by row (value or message uses them)
+    helpers = [h for c in parsed.values() for h in c.helpers]
+    df = frame.with_columns(helpers).with_columns(values).with_columns(pl.lit(False).alias("bad"))
     checks: list[Check] = []
     if RAGGED in frame.columns:  # a CSV row with the wrong number of fields: rejected first
         checks.append((RAGGED, pl.col(RAGGED).is_not_null(), pl.col(RAGGED)))
@@ -148,4 +158,4 @@ def parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
         checks += _range_checks(col.kind, c)
     checks += row_checks(table)
     df, problems = apply_checks(df, checks)
-    return df.drop(RAGGED, strict=False), problems
+    return df.drop(RAGGED, *(h.meta.output_name() for h in helpers), strict=False), problems
