@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import random
 import resource
 import subprocess
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, frame in tables.items():
         frame.write_csv(work / f"{name}.csv")
     claimed.write_csv(work / "claimed.csv")
+    os.sync()  # the files are written out before the audit is timed (not its page-cache writeback)
     print(
         f"generated {args.accounts:,} accounts with {len(truth):,} seeded mistakes in "
         f"{time.perf_counter() - t:.1f} s ({work})"

@@ -399,8 +399,14 @@ def _not_classified(
 
 def _unmatched_rejects(unmatched: pl.DataFrame, accounts: RawTable, source: str) -> pl.DataFrame:
     """Claimed rows whose account is not billed: rejected in accounts, or not there at all."""
-    lines = accounts.frame.group_by(KEYS).agg(pl.col(LINE).min().alias("__acc_line"))
-    rows = unmatched.select(*KEYS, LINE).join(lines, on=KEYS, how="left")
+    rows = unmatched.select(*KEYS, LINE)
+    acc = accounts.frame.select(*KEYS, LINE)
+    if rows.height:  # only the accounts rows of those keys (the table may hold millions)
+        acc = acc.join(rows.select(KEYS).unique(), on=KEYS, how="semi")
+    else:
+        acc = acc.clear()
+    lines = acc.group_by(KEYS).agg(pl.col(LINE).min().alias("__acc_line"))
+    rows = rows.join(lines, on=KEYS, how="left")
     return rows.select(
         pl.lit("claimed").alias("table"),
         pl.lit(source).alias("file"),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 from pathlib import Path
 from typing import Any
 
@@ -90,17 +92,35 @@ def read_text(source: Any, columns: list[str], encoding: str = "utf-8") -> pl.Da
 
 
 def _read_csv(path: Path, columns: list[str], encoding: str) -> pl.DataFrame:
+    """A UTF-8 file is read by polars straight from the file (parallel, no copy in memory);
+    the bytes are read in to decode GBK / GB18030, or to say what is wrong with a file polars
+    cannot read (bytes that are not UTF-8 name their line)."""
     source = str(path)
-    data = _decode(path.read_bytes(), encoding, source)
-    raw_header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")]))
-    wanted = [h for h in raw_header if h.strip() in columns]
-    try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=wanted)
-    except Exception as exc:  # polars raises ComputeError, NoDataError, …
-        raise InputFileError(f"{source}: not a readable CSV table: {exc}") from None
+    frame: pl.DataFrame | None = None
+    data: bytes | None = None
+    if encoding == "utf-8":
+        try:
+            with path.open("rb") as fh:
+                first = fh.readline()
+            if first.startswith(codecs.BOM_UTF8):
+                first = first[len(codecs.BOM_UTF8) :]
+            raw_header = next(csv.reader([first.decode("utf-8").rstrip("\r\n")]))
+            wanted = [h for h in raw_header if h.strip() in columns]
+            frame = pl.scan_csv(path, infer_schema=False, glob=False).select(wanted).collect()
+        except Exception:  # not readable as it is: read the bytes in and say why
+            frame = None
+    if frame is None:
+        data = _decode(path.read_bytes(), encoding, source)
+        raw_header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")]))
+        wanted = [h for h in raw_header if h.strip() in columns]
+        try:
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=wanted)
+        except Exception as exc:  # polars raises ComputeError, NoDataError, …
+            raise InputFileError(f"{source}: not a readable CSV table: {exc}") from None
     frame = frame.rename({h: h.strip() for h in wanted})
     line = pl.int_range(2, frame.height + 2, dtype=pl.Int64, eager=False)
-    if b'"' in data and columns:
+    quoted = b'"' in data if data is not None else _has_quote(path)
+    if quoted and columns:
         # a quoted cell may span lines: count its newlines into the following rows' numbers
         extra = pl.sum_horizontal(
             [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in columns]
@@ -109,6 +129,15 @@ def _read_csv(path: Path, columns: list[str], encoding: str) -> pl.DataFrame:
     frame = frame.with_columns(line.alias(LINE))
     # a blank line reads as a row of empty cells: it is not a row
     return frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in columns]))
+
+
+def _has_quote(path: Path) -> bool:
+    """Whether the file holds a ``"`` (a quoted cell may span lines), without reading it in."""
+    with path.open("rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return mm.find(b'"') >= 0
 
 
 def _as_polars(frame: Any) -> pl.DataFrame:
