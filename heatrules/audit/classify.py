@@ -252,7 +252,11 @@ def classify(
         joined.get_column("claimed").to_numpy(),
         figures,
     )
-    fact_rows = [Facts(**{f: r[f] for f in _FACT_FIELDS}) for r in facts.iter_rows(named=True)]
+    kinds: dict[Facts, int] = {}  # accounts share a few distinct facts: readings per kind
+    kind = np.array(
+        [kinds.setdefault(Facts(*r), len(kinds)) for r in facts.select(_FACT_FIELDS).iter_rows()],
+        dtype=np.int64,
+    )
     lap("classify: subset")
 
     def compare(result: kernel.KernelResult, mask: np.ndarray) -> np.ndarray:
@@ -288,10 +292,16 @@ def classify(
         rows.tried.append(reading)
         lap(f"classify: {reading.klass}")
 
+    def allowed(lists: list[list[Reading]], reading: Reading) -> np.ndarray:
+        """The accounts whose facts allow ``reading`` (``lists``: the readings per kind)."""
+        of_kind = np.array([reading in lst for lst in lists], dtype=bool)
+        out: np.ndarray = of_kind[kind]
+        return out
+
     # ------------------------------------------------------------ the rules' readings
-    rule_lists = [rule_readings(f) for f in fact_rows]
+    rule_lists = [rule_readings(f) for f in kinds]
     for reading in rule_readings(_ALL_FACTS):
-        run(reading, np.array([reading in lst for lst in rule_lists], dtype=bool))
+        run(reading, allowed(rule_lists, reading))
 
     # ------------------------------------------------------------ other_season_rule
     season_lists = [
@@ -325,12 +335,12 @@ def classify(
         rows.match[r] = seen[season]
 
     # ------------------------------------------------------------ the waiver readings
-    waiver_lists = [waiver_readings(f) for f in fact_rows]
+    waiver_lists = [waiver_readings(f) for f in kinds]
     for reading in (
         Reading("waiver_missing", Policy(waiver="missing")),
         Reading("waiver_extra", Policy(waiver="extra_with_children")),
     ):
-        run(reading, np.array([reading in lst for lst in waiver_lists], dtype=bool))
+        run(reading, allowed(waiver_lists, reading))
 
     # ------------------------------------------------------------ explanations
     matched: list[Reading | None] = [rows.tried[m] if m >= 0 else None for m in rows.match]

@@ -442,9 +442,9 @@ def explain(
     :func:`needs_legal_lines`; the others may pass an empty sequence.
     """
     label = FIGURE_LABELS_ZH.get(figure, figure)
-    diff = fmt(claimed - expected)
-    head_zh = f"{label}：公司 {fmt(claimed)} 元，按规定 {fmt(expected)} 元，差 {diff} 元。"
-    head_en = f"{figure}: claimed {fmt(claimed)}, expected {fmt(expected)} (difference {diff})."
+    c, e, diff = fmt(claimed), fmt(expected), fmt(claimed - expected)
+    head_zh = f"{label}：公司 {c} 元，按规定 {e} 元，差 {diff} 元。"
+    head_en = f"{figure}: claimed {c}, expected {e} (difference {diff})."
     if reading is None:
         return (
             head_zh + "以上各种已知的其他解读都不能得出公司的结果，原因不明。",
@@ -452,8 +452,17 @@ def explain(
             str(figure_citation(legal, figure)),
         )
     zh, en = _reading_text(reading, season, params)
+    rule = _rule_citation_text(reading.klass, season, params)
     return (
         head_zh + f"公司的结果可由以下解读得出：{zh}。",
         head_en + f" The claimed figure is reproduced when {en}.",
-        str(_reading_citation(reading, season, params, legal, figure)),
+        rule
+        if rule is not None
+        else str(_reading_citation(reading, season, params, legal, figure)),
     )
+
+
+@lru_cache(maxsize=4096)
+def _rule_citation_text(klass: str, season: Season, params: Parameters) -> str | None:
+    rule = _rule_citation(klass, season, params)
+    return None if rule is None else str(rule)
