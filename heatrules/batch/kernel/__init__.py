@@ -1,7 +1,7 @@
-"""The vectorised bill kernel: validated integer columns → bill lines and per-account totals.
+"""The bill kernel: validated tables → bill lines and per-account totals, compiled with numba.
 
-Every line code of ``../shared/spec/rules.md`` is computed with polars expressions over whole
-columns — no Python loop per account — in exact integer arithmetic:
+Every line code of ``../shared/spec/rules.md`` is computed in one compiled pass over the
+accounts (:mod:`.bill`, parallel over chunks of accounts) in exact integer arithmetic:
 
 * quantities are scaled integers (area in 1/100 m², prices in 1/10⁴ yuan, rates in 1/10⁴,
   the late-fee rate in 1/10⁶, kWh in 1/1000, money in fen, instants in µs, dates in days);
@@ -12,10 +12,11 @@ columns — no Python loop per account — in exact integer arithmetic:
   :mod:`heatrules.batch.schema` every intermediate stays below 2⁶² (``docs/batch.md`` lists
   the bounds).
 
-Each rule's batch form sits in the module named like its scalar module:
+Each rule's compiled form sits in the module named like its scalar module:
 
-* :mod:`.context` — the season's parameters, N, F, the days connected and cut off, the
-  supplied season and the due date (:mod:`heatrules.context`);
+* :mod:`.context` — N, F, the days connected and cut off, the supplied season, the due date
+  and the refunds' daily fee (:mod:`heatrules.context`); :mod:`.params` — the season's
+  parameters as a matrix;
 * :mod:`.tariffs` — area fee, metered base and energy, suspension compensation
   (:mod:`heatrules.tariffs`);
 * :mod:`.cutoff` — cut-off compensation (:mod:`heatrules.fees.cutoff`);
@@ -25,38 +26,41 @@ Each rule's batch form sits in the module named like its scalar module:
 * :mod:`.waivers` — the widow waiver (:mod:`heatrules.waivers.cadre_widow`);
 * :mod:`.late_payment` — the late fee, accruing up to the day before a cut-off
   (:mod:`heatrules.fees.late_payment`);
-* :mod:`.totals` and :mod:`.lines` — payments, totals, the bills and lines frames;
-* :mod:`.arith` and :mod:`.codes` — the exact rounding, dense account positions, the line codes;
+* :mod:`.bill` — the pass over the accounts and the totals; :mod:`.lines` — the long lines
+  frame; :mod:`.arith` and :mod:`.codes` — the exact rounding and the line codes;
 * :mod:`.policy` — the alternative readings of :class:`heatrules.policy.Policy` (``run(...,
   policy=...)``): transforms of these inputs, and four internal switches it lists.
+
+This module prepares flat arrays from the validated polars tables (nulls as
+:data:`~.arith.NONE`; events grouped by account position; station outages by station group),
+runs the pass and assembles the ``bills`` frame (and, when asked, ``lines``). The first call in
+a fresh installation compiles the kernel (some seconds); the machine code is cached next to
+the modules (or in ``NUMBA_CACHE_DIR``) for every later process.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import polars as pl
 
 from ...policy import Policy
+from .arith import NONE
+from .bill import N_TOTALS, TOTALS, bill_accounts, by_account, positions
+from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
+from .lines import lines_frame
+from .no_heat import station_profiles
+from .params import COLUMNS as PARAM_COLUMNS
+from .params import band_arrays, season_index, season_matrix
+from .policy import NOT_BILLED_SCHEMA, Inputs, Switches, apply
+from .temperature import WHY, records
 
 if TYPE_CHECKING:
     from ...params import Parameters
     from ..validate import Validated
-
-from .arith import Dense, int_col, mul_rdiv, rdiv
-from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
-from .context import account_frame
-from .cutoff import cutoff_compensation
-from .late_payment import late_fee
-from .lines import lines_frame
-from .no_heat import NH_SCHEMA, no_heat_refunds
-from .policy import NOT_BILLED_SCHEMA, Inputs, apply
-from .tariffs import area_fee, metered_base, metered_energy, suspension_compensation
-from .temperature import temperature_refunds
-from .totals import payments_column, totals
-from .waivers import cadre_widow_waiver
 
 __all__ = [
     "BLOCK",
@@ -67,10 +71,12 @@ __all__ = [
     "SEQ_BLOCK",
     "KernelResult",
     "col_name",
-    "mul_rdiv",
-    "rdiv",
     "run",
+    "run_tables",
 ]
+
+NH_CODES = ("refund.supplier_outage", "refund.facility_outage")
+_bill_accounts: Any = bill_accounts  # a numba dispatcher (its call is not typed)
 
 
 class _Clock:
@@ -124,6 +130,60 @@ def run_tables(
     )
 
 
+def _ro(values: Any, dtype: type | None = None) -> np.ndarray:
+    """A read-only, C-contiguous view (a copy only when needed) of an input of the kernel.
+
+    Every input array reaches the compiled functions with the same type (read-only,
+    contiguous, int64 or bool: ``dtype``, else the input's), whether polars shared its buffer
+    or made a new one, so the
+    kernel is compiled once and found in the cache by every later run.
+    """
+    out: np.ndarray = np.ascontiguousarray(values, dtype=dtype).view()
+    out.flags.writeable = False
+    return out
+
+
+def _ints(frame: pl.DataFrame, col: str, fill: int = NONE) -> np.ndarray:
+    """An integer column as int64 numpy, nulls as ``fill`` (exact, never through floats)."""
+    return _ro(frame.get_column(col).cast(pl.Int64).fill_null(fill).to_numpy())
+
+
+def _bools(frame: pl.DataFrame, col: str) -> np.ndarray:
+    return _ro(frame.get_column(col).fill_null(False).to_numpy(), np.bool_)
+
+
+def _take(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Event column values in account order (``order`` empty: already in account order)."""
+    return _ro(values[order], values.dtype.type) if len(order) else values
+
+
+def _station_groups(
+    accounts: pl.DataFrame, station: pl.DataFrame, sidx: np.ndarray, seasons: pl.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Station group of each account and of each station outage (−1: none), groups' seasons.
+
+    A group is a (station, season) with outages; its season is a row of ``seasons``.
+    """
+    n_seasons = max(seasons.height, 1)
+    names = station.get_column("station_id").unique(maintain_order=True)
+    if len(names) == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return np.full(accounts.height, -1, dtype=np.int64), none, none
+    code = pl.Series(range(len(names)), dtype=pl.Int64)
+    st_code = station.get_column("station_id").replace_strict(names, code).to_numpy()
+    flat = st_code * n_seasons + season_index(station.get_column("season_year"), seasons)
+    uniq = np.unique(flat)
+    table = np.full(len(names) * n_seasons, -1, dtype=np.int64)
+    table[uniq] = np.arange(len(uniq), dtype=np.int64)
+    acc_code = (
+        accounts.get_column("station_id")
+        .replace_strict(names, code, default=-1, return_dtype=pl.Int64)
+        .to_numpy()
+    )
+    acc_group = np.where(acc_code >= 0, table[np.maximum(acc_code, 0) * n_seasons + sidx], -1)
+    return acc_group.astype(np.int64), table[flat], (uniq % n_seasons).astype(np.int64)
+
+
 def run(
     accounts: pl.DataFrame,
     own_no_heat: pl.DataFrame,
@@ -148,7 +208,7 @@ def run(
     """
     clock = _Clock(profile)
     not_billed = pl.DataFrame(schema=NOT_BILLED_SCHEMA)
-    divisor_days, rounded_first, temperature_ceil, no_union = 0, False, False, False
+    sw = Switches()
     if policy is not None and not policy.legal:
         inputs, sw, not_billed = apply(
             Inputs(accounts, own_no_heat, station_no_heat, temperature, payments, seasons, bands),
@@ -160,69 +220,196 @@ def run(
             inputs.own_no_heat,
             inputs.station_no_heat,
         )
-        temperature, payments, seasons, bands = (
-            inputs.temperature,
-            inputs.payments,
-            inputs.seasons,
-            inputs.bands,
-        )
-        divisor_days, rounded_first = sw.divisor_days, sw.daily_fee_rounded_first
-        temperature_ceil, no_union = sw.temperature_ceil, sw.no_union
+        temperature, payments = inputs.temperature, inputs.payments
+        seasons, bands = inputs.seasons, inputs.bands
         clock.lap("policy")
-    acc = account_frame(
-        accounts, seasons, divisor_days=divisor_days, daily_fee_rounded_first=rounded_first
+    n = accounts.height
+    no_map = _ro(np.zeros(0, dtype=np.int64))
+    pos_of = _ro(positions(_ints(accounts, "acct")))
+    P = _ro(season_matrix(seasons))
+    b_off, b_above, b_upto, b_rate = (_ro(a) for a in band_arrays(bands, seasons))
+    sidx = _ro(season_index(accounts.get_column("season_year"), seasons))
+    # station outages by station group, united once per group
+    acc_group, st_group, g_season = (
+        _ro(a) for a in _station_groups(accounts, station_no_heat, sidx, seasons)
     )
-    dense = Dense(acc.get_column("acct"))
-    # ---------------------------------------------------------------- charges (§3, §6, §7)
-    acc = acc.with_columns(
-        area_fee(),
-        metered_base(),
-        metered_energy(),
-        suspension_compensation(),
-        cutoff_compensation(),
+    st = station_no_heat
+    st_off, st_order = by_account(st_group, no_map, len(g_season))
+    st_start = _take(_ints(st, "start"), st_order)
+    st_end = _take(_ints(st, "end"), st_order)
+    st_sup = _take(_bools(st, "supplier"), st_order)
+    # own outages, temperature records (by room and time) and payments by account
+    own = own_no_heat
+    own_off, own_order = by_account(_ints(own, "acct"), pos_of, n)
+    own_start = _take(_ints(own, "start"), own_order)
+    own_end = _take(_ints(own, "end"), own_order)
+    own_sup = _take(_bools(own, "supplier"), own_order)
+    tp = records(temperature, pos_of[_ints(temperature, "acct")] if temperature.height else no_map)
+    t_off, _ = by_account(_ints(tp, "pos"), no_map, n)
+    pay_off, pay_order = by_account(_ints(payments, "acct"), pos_of, n)
+    pay_date = _take(_ints(payments, "date"), pay_order)
+    pay_amount = _take(_ints(payments, "amount"), pay_order)
+    # scratch space: an account's intervals, its payments
+    st_n = np.diff(st_off)
+    own_st = st_n[np.maximum(acc_group, 0)] * (acc_group >= 0) if len(st_n) else 0
+    max_iv = max(int((np.diff(own_off) + own_st).max()) + 2 if n else 1, 1)
+    max_pay = max(int(np.diff(pay_off).max()) if n else 1, 1)
+    st_off, own_off, t_off, pay_off = (_ro(a) for a in (st_off, own_off, t_off, pay_off))
+    g_count, g_cs, g_ce, _, g_sd, g_od = (
+        _ro(a)
+        for a in station_profiles(
+            P,
+            g_season,
+            st_off,
+            st_start,
+            st_end,
+            st_sup,
+            max(int(st_n.max()) if len(st_n) else 1, 1),
+        )
     )
-    clock.lap("charges")
-    # ---------------------------------------------------------------- no-heat refunds (§4.1)
-    acc, acct_pid, comps, long_parts = no_heat_refunds(
-        acc,
-        own_no_heat,
-        station_no_heat,
-        seasons,
-        dense,
-        with_lines=with_lines,
-        lap=clock.lap,
-        no_union=no_union,
+    clock.lap("prepare")
+
+    B = np.empty((N_TOTALS + len(CODES), n), dtype=np.int64)
+    present = np.empty(n, dtype=np.int64)
+    D = np.empty((2, n), dtype=np.int64)
+    t_fen = np.empty(tp.height, dtype=np.int64)
+    t_days = np.empty(tp.height, dtype=np.int64)
+    t_why = np.empty(tp.height, dtype=np.int64)
+    nh_count = np.empty(n, dtype=np.int64)
+    S = _ro(
+        np.array(
+            [sw.divisor_days, sw.daily_fee_rounded_first, sw.temperature_ceil, sw.no_union],
+            dtype=np.int64,
+        )
     )
-    # ---------------------------------------------------------------- temperature (§4.2)
-    acc, tp = temperature_refunds(
-        temperature,
-        acc,
-        acct_pid,
-        comps,
-        bands,
-        seasons,
-        dense,
-        daily_fee_rounded_first=rounded_first,
-        temperature_ceil=temperature_ceil,
+    args: list[Any] = [
+        P, b_off, b_above, b_upto, b_rate, S,
+        sidx,
+        _bools(accounts, "residential"),
+        _bools(accounts, "metered"),
+        _ints(accounts, "area"),
+        _ints(accounts, "kwh"),
+        _ints(accounts, "suspension", 0),
+        _ints(accounts, "connected_on"),
+        _ints(accounts, "cutoff_from"),
+        _ints(accounts, "supply_started_at"),
+        _ints(accounts, "supply_stopped_at"),
+        _bools(accounts, "waiver"),
+        _bools(accounts, "has_children"),
+        _ints(accounts, "as_of"),
+        _ints(accounts, "late_fee_rate"),
+        acc_group,
+        own_off, own_start, own_end, own_sup,
+        st_off, st_start, st_end, st_sup,
+        g_count, g_cs, g_ce, g_sd, g_od,
+        t_off,
+        _ints(tp, "measured_at"),
+        _ints(tp, "restored_at"),
+        _ints(tp, "next_m"),
+        _ints(tp, "celsius"),
+        _ints(tp, "standard_celsius"),
+        _ints(tp, "room_area"),
+        _bools(tp, "deemed_failure"),
+        _ro(tp.get_column("user_fault").is_not_null().to_numpy(), np.bool_),
+        pay_off, pay_date, pay_amount,
+        max_iv, max_pay,
+    ]  # fmt: skip
+    outputs = [B, present, D, t_fen, t_days, t_why, nh_count]
+    empty = np.zeros(0, dtype=np.int64)
+    _bill_accounts(*args, False, empty, *outputs, empty, empty, empty)
+    clock.lap("bill")
+    bills = accounts.select("acct", "line", "account_id", "season", "season_year").with_columns(
+        *[pl.Series(name, B[k]) for k, name in enumerate(TOTALS)],
+        *[pl.Series(col_name(c), B[N_TOTALS + k]) for k, c in enumerate(CODES)],
     )
-    clock.lap("temperature refunds")
-    # ---------------------------------------------------------------- widow waiver (§5)
-    acc = cadre_widow_waiver(acc)
-    clock.lap("widow waiver")
-    # ---------------------------------------------------------------- late fee (§7)
-    pay_pos = dense.pos(payments.get_column("acct"))
-    pay_amount = int_col(payments, "amount")
-    acc = late_fee(acc, dense, payments, pay_pos, pay_amount)
-    clock.lap("late fee")
-    # ---------------------------------------------------------------- payments
-    acc = acc.with_columns(payments_column(dense, pay_pos, pay_amount))
-    clock.lap("payments")
-    # ---------------------------------------------------------------- totals (§8)
-    acc, bills = totals(acc)
-    clock.lap("totals")
+    clock.lap("bills frame")
     lines = None
     if with_lines:
-        nh_long = pl.concat(long_parts) if long_parts else pl.DataFrame(schema=NH_SCHEMA)
-        lines = lines_frame(acc, nh_long, tp, payments.with_columns(pl.Series("pos", pay_pos)))
-    clock.lap("lines")
+        # a second pass writes the per-outage lines at their offsets
+        nh_off = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(nh_count, out=nh_off[1:])
+        m = int(nh_off[-1])
+        nh_seq, nh_fen, nh_days = (np.empty(m, dtype=np.int64) for _ in range(3))
+        _bill_accounts(*args, True, nh_off, *outputs, nh_seq, nh_fen, nh_days)
+        tp = tp.with_columns(
+            pl.Series("fen", t_fen),
+            pl.Series("days", t_days),
+            pl.Series("why", np.asarray(WHY, dtype=object)[t_why].tolist(), dtype=pl.String),
+        )
+        pays = payments.with_columns(pl.Series("pos", pos_of[_ints(payments, "acct")]))
+        lines = _lines(accounts, B, present, D, nh_off, nh_seq, nh_fen, nh_days, tp, pays)
+        clock.lap("lines")
     return KernelResult(bills, lines, not_billed)
+
+
+def _lines(
+    accounts: pl.DataFrame,
+    B: np.ndarray,
+    present: np.ndarray,
+    D: np.ndarray,
+    nh_off: np.ndarray,
+    nh_seq: np.ndarray,
+    nh_fen: np.ndarray,
+    nh_days: np.ndarray,
+    tp: pl.DataFrame,
+    payments: pl.DataFrame,
+) -> pl.DataFrame:
+    """The long lines frame of the pass's outputs (:func:`.lines.lines_frame`)."""
+    cols = {}
+    for k, c in enumerate(CODES):
+        absent = pl.Series((present & (1 << k)) == 0)
+        cols[col_name(c)] = pl.Series(np.abs(B[N_TOTALS + k])).scatter(
+            np.flatnonzero(absent.to_numpy()), None
+        )
+    acc = accounts.with_columns(**cols, cd=pl.Series(D[0]), cut_days=pl.Series(D[1]))
+    pos = np.repeat(np.arange(accounts.height, dtype=np.int64), np.diff(nh_off))
+    nh = pl.DataFrame(
+        {
+            "pos": pos,
+            "seq": 3 * SEQ_BLOCK + nh_seq,
+            "code": np.where(nh_seq % 2 == 0, NH_CODES[0], NH_CODES[1]),
+            "fen": -nh_fen,
+            "days": nh_days,
+        },
+        schema={
+            "pos": pl.Int64,
+            "seq": pl.Int64,
+            "code": pl.String,
+            "fen": pl.Int64,
+            "days": pl.Int64,
+        },
+    )
+    return lines_frame(acc, nh, tp, payments)
+
+
+def load_compiled() -> None:
+    """Load the kernel's machine code (compiling it once per installation, ~15 s).
+
+    Called when this module is imported, so a run's time is the bills' time. The arguments
+    have the types :func:`run` passes (read-only int64 / bool arrays, writable outputs); the
+    test suite checks that a real run finds this one compiled signature.
+    """
+    i = _ro(np.zeros(0, dtype=np.int64))
+    b = _ro(np.zeros(0, dtype=np.bool_), np.bool_)
+    one = _ro(np.zeros(1, dtype=np.int64))
+    P = _ro(np.zeros((1, len(PARAM_COLUMNS)), dtype=np.int64))
+    S = _ro(np.zeros(4, dtype=np.int64))
+    positions(i)
+    by_account(i, i, 0)
+    station_profiles(P, i, one, i, i, b, 1)
+    w = np.zeros(0, dtype=np.int64)
+    _bill_accounts(
+        P, one, i, i, i, S,
+        i, b, b, i, i, i, i, i, i, i, b, b, i, i, i,
+        one, i, i, b,
+        one, i, i, b,
+        i, i, i, i, i,
+        one, i, i, i, i, i, i, b, b,
+        one, i, i,
+        1, 1, False, w,
+        np.zeros((N_TOTALS + len(CODES), 0), dtype=np.int64), w,
+        np.zeros((2, 0), dtype=np.int64), w, w, w, w, w, w, w,
+    )  # fmt: skip
+
+
+load_compiled()

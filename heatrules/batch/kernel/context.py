@@ -1,111 +1,71 @@
-"""What every rule needs about one account in one season, as columns (rules.md §1, §3, §4, §7).
+"""What every rule needs about one account in one season (rules.md §1, §3, §4, §7).
 
-Mirrors :mod:`heatrules.context`: the season's parameters for the account's category, the
-divisor N, the area fee F (as area × price), the daily fee's price, the days connected, the
-cut-off days, the *supplied season* ``[s_us, e_us)`` and the late fee's due date — and the
-daily fee the refunds use, as the fraction ``ref_num / ref_den`` fen (:mod:`.policy`'s
-internal switches ``divisor_days`` and ``daily_fee_rounded_first``: the divisor ``q_d`` is
-N, a fixed number of days or the supplied days, and the daily fee is exact or rounded to the
-fen first).
+The compiled twin of :mod:`heatrules.context`: the category's prices, the divisor N (as
+``q_n`` = N × the price scale), the area fee F (as area × price), the days connected and cut
+off, the *supplied season* ``[s_us, e_us)`` and the late fee's due date — and the daily fee
+the refunds use (:func:`refund_daily_fee`, with :mod:`.policy`'s internal switches).
 """
 
 from __future__ import annotations
 
-import polars as pl
+from numba import njit
 
 from ..seasonparams import PRICE_SCALE, US_PER_DAY
-from .arith import rdiv
-
-_ACCOUNT_PARAMS = (
-    "perm_rate",
-    "cutoff_rate",
-    "late_rate",
-    "sup_mult",
-    "oth_mult",
-    "day_us",
-    "widow_with",
-    "first_day",
-    "last_day",
-    "n_days",
-    "period_start",
-    "period_end",
-    "due_day",
+from .arith import NONE, rdiv
+from .params import (
+    DUE_DAY,
+    FIRST_DAY,
+    LAST_DAY,
+    N_DAYS,
+    P_AREA,
+    P_BASE,
+    PERIOD_END,
+    PERIOD_START,
 )
 
 
-def account_frame(
-    accounts: pl.DataFrame,
-    seasons: pl.DataFrame,
-    *,
-    divisor_days: int = 0,
-    daily_fee_rounded_first: bool = False,
-) -> pl.DataFrame:
-    """Join the season parameters and derive F's price, N, the supplied season, the due date.
+@njit(cache=True, inline="always")
+def account_context(P, si, residential, metered, area, connected_on, cutoff_from, suspension):  # type: ignore[no-untyped-def]
+    """(conn, cut, cd, cut_days, s_us, e_us, ap_area, ap_day, p_day, q_n, due) of one account.
 
-    The daily fee of the refunds is ``ref_num / ref_den`` fen: ``ap_day / q_d`` with
-    ``q_d`` = divisor × PRICE_SCALE (``divisor_days``: 0 → N, > 0 → that many days, −1 → the
-    supplied days ``cd − cut_days``), or, with ``daily_fee_rounded_first``, that fee rounded
-    half-up to the fen over 1.
-
-    The parameters are joined per (season, category), only those the kernel uses, so a city
-    of millions of accounts carries a dozen parameter columns, not every parameter.
+    ``conn`` is the connection date when it falls after the season's first day (else NONE);
+    ``cut`` the cut-off date of a supplied account (else NONE); ``cd`` the days connected;
+    ``cut_days`` the days from the cut-off to the season's end; ``p_day`` the price of the
+    daily fee (the base price of a metered account); ``due`` the later of the due day and
+    the connection date.
     """
-    by_cat = pl.concat(
-        [
-            seasons.select(
-                "season_year",
-                pl.lit(res).alias("residential"),
-                pl.col(f"price_area_{short}").alias("p_area"),
-                pl.col(f"price_base_{short}").alias("p_base"),
-                pl.col(f"price_energy_{short}").alias("p_energy"),
-                pl.col(f"susp_rate_{short}").alias("susp_rate"),
-                *_ACCOUNT_PARAMS,
-            )
-            for res, short in ((True, "res"), (False, "non"))
-        ]
-    )
-    a = accounts.join(by_cat, on=["season_year", "residential"], how="left", maintain_order="left")
-    conn = pl.when(pl.col("connected_on") > pl.col("first_day")).then(pl.col("connected_on"))
-    cut = pl.when(pl.col("suspension") == 0).then(pl.col("cutoff_from"))
-    return (
-        a.with_columns(conn.alias("conn"), cut.alias("cut"))
-        .with_columns(
-            (pl.col("last_day") - pl.coalesce("conn", "first_day") + 1).alias("cd"),
-            (pl.col("last_day") - pl.col("cut") + 1).fill_null(0).alias("cut_days"),
-            pl.coalesce(pl.col("conn") * US_PER_DAY, pl.col("period_start")).alias("s_us"),
-            pl.coalesce(pl.col("cut") * US_PER_DAY, pl.col("period_end")).alias("e_us"),
-            pl.when(pl.col("metered"))
-            .then(pl.col("p_base"))
-            .otherwise(pl.col("p_area"))
-            .alias("p_day"),
-            (pl.col("area") * pl.col("p_area")).alias("ap_area"),
-            pl.when(pl.col("conn") > pl.col("due_day"))
-            .then(pl.col("conn"))
-            .otherwise(pl.col("due_day"))
-            .alias("due"),
-        )
-        .with_columns(
-            (pl.col("area") * pl.col("p_day")).alias("ap_day"),
-            (pl.col("n_days") * PRICE_SCALE).alias("q_n"),
-            (_divisor(divisor_days) * PRICE_SCALE).alias("q_d"),
-        )
-        .with_columns(
-            (
-                rdiv(pl.col("ap_day"), pl.col("q_d"))
-                if daily_fee_rounded_first
-                else pl.col("ap_day")
-            ).alias("ref_num"),
-            (pl.lit(1, dtype=pl.Int64) if daily_fee_rounded_first else pl.col("q_d")).alias(
-                "ref_den"
-            ),
-        )
-    )
+    cat = 0 if residential else 1
+    first = P[si, FIRST_DAY]
+    last = P[si, LAST_DAY]
+    conn = connected_on if connected_on != NONE and connected_on > first else NONE
+    cut = cutoff_from if suspension == 0 and cutoff_from != NONE else NONE
+    cd = last - (first if conn == NONE else conn) + 1
+    cut_days = 0 if cut == NONE else last - cut + 1
+    s_us = P[si, PERIOD_START] if conn == NONE else conn * US_PER_DAY
+    e_us = P[si, PERIOD_END] if cut == NONE else cut * US_PER_DAY
+    p_area = P[si, P_AREA + cat]
+    p_day = P[si, P_BASE + cat] if metered else p_area
+    q_n = P[si, N_DAYS] * PRICE_SCALE
+    due_day = P[si, DUE_DAY]
+    due = conn if conn != NONE and conn > due_day else due_day
+    return conn, cut, cd, cut_days, s_us, e_us, area * p_area, area * p_day, p_day, q_n, due
 
 
-def _divisor(divisor_days: int) -> pl.Expr:
-    """The days the daily fee divides by (policy switch ``divisor_days``; 0: N)."""
-    if divisor_days > 0:
-        return pl.lit(divisor_days, dtype=pl.Int64)
-    if divisor_days < 0:  # the supplied days: connected days less cut-off days (≥ 1, validated)
-        return pl.col("cd") - pl.col("cut_days")
-    return pl.col("n_days")
+@njit(cache=True, inline="always")
+def refund_daily_fee(ap_day, q_n, cd, cut_days, divisor_days, rounded_first):  # type: ignore[no-untyped-def]
+    """The refunds' daily fee d = F / divisor as the fraction (num, den) fen, and the divisor.
+
+    Legal: d = area × price / N exact (``divisor_days`` 0, ``rounded_first`` False). The
+    policy switches of :mod:`.policy`: ``divisor_days`` > 0 divides by that many days, −1 by
+    the supplied days (``cd − cut_days``); ``rounded_first`` rounds d half-up to the fen
+    before it is multiplied. Returns (num, den, q_d) with q_d = divisor × the price scale.
+    """
+    if divisor_days == 0:
+        q_d = q_n
+    elif divisor_days > 0:
+        q_d = divisor_days * PRICE_SCALE
+    else:
+        q_d = (cd - cut_days) * PRICE_SCALE
+    if rounded_first:
+        return rdiv(ap_day, q_d), 1, q_d
+    return ap_day, q_d, q_d

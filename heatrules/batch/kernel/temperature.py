@@ -1,174 +1,122 @@
 """Indoor temperature refunds: 10 %, 50 % or 100 % of the room's daily fee per day below standard.
 
-The batch form of :mod:`heatrules.refunds.temperature` — REF (with REG arts. 20-21), rules.md
-§4.2: per record, the window ``[measured_at, restored_at)`` cut by the room's next record and
-clipped to the supplied season, refunded only when longer than ``temperature.trigger_hours``
-(REF art. 5), per whole day not covered by the account's continuous outages; the rate is the
-band of the shortfall (a deemed failure: its rate; a user fault: nothing).
-
-The room's daily fee is d × room area / area with the refunds' daily fee d of :mod:`.context`
-(divisor ``q_d``). Internal switches (:mod:`.policy`): ``daily_fee_rounded_first`` — d is the
-fen amount ``ref_num`` (rounded first), so a line is round(ref_num × room area × rate × days
-/ (area × rate scale)); ``temperature_ceil`` — the days are ceil, not floor, of the window less
-the hours without heat.
+The compiled twin of :mod:`heatrules.refunds.temperature` — REF (with REG arts. 20-21),
+rules.md §4.2: per record, the window ``[measured_at, restored_at)`` cut by the room's next
+record and clipped to the supplied season, refunded only when longer than
+``temperature.trigger_hours`` (REF art. 5), per whole day not covered by the account's
+continuous outages; the rate is the band of the shortfall (a deemed failure: its rate; a user
+fault: nothing).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
+from numba import njit
 
 from ..seasonparams import RATE_SCALE
-from .arith import Dense, int_col, mul_rdiv
+from .arith import NONE, mul_rdiv, part_days
+from .params import DAY_US, DEEMED_RATE, PERIOD_END, STD_RES, TRIGGER_US
+
+WHY = ("user_fault", "complies", "not_triggered", "deemed", "band")
+"""Why a record's refund is what it is (the ``kind`` of its line), by code."""
+USER_FAULT, COMPLIES, NOT_TRIGGERED, DEEMED, BAND = range(len(WHY))
 
 
-def temperature_refunds(
-    temperature: pl.DataFrame,
-    acc: pl.DataFrame,
-    acct_pid: pl.DataFrame,
-    comps: pl.DataFrame,
-    bands: pl.DataFrame,
-    seasons: pl.DataFrame,
-    dense: Dense,
-    *,
-    daily_fee_rounded_first: bool = False,
-    temperature_ceil: bool = False,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """``refund.temperature`` per account (fen), and the records with their account position."""
-    tp = _records(
-        temperature,
-        acc,
-        acct_pid,
-        comps,
-        bands,
-        seasons,
-        daily_fee_rounded_first=daily_fee_rounded_first,
-        temperature_ceil=temperature_ceil,
+def records(temperature: pl.DataFrame, pos: np.ndarray) -> pl.DataFrame:
+    """The records ordered by account position, room and time, with the room's next record.
+
+    ``pos`` is each record's account position; the result carries it and ``next_m`` (the
+    room's next measurement, which ends this record's window).
+    """
+    return (
+        temperature.with_columns(pl.Series("pos", pos, dtype=pl.Int64))
+        .sort("pos", "room", "measured_at", maintain_order=True)
+        .with_columns(pl.col("measured_at").shift(-1).over("pos", "room").alias("next_m"))
     )
-    tp = tp.with_columns(pl.Series("pos", dense.pos(tp.get_column("acct"))))
-    acc = acc.with_columns(
-        pl.Series("refund_temperature", dense.sum(int_col(tp, "pos"), int_col(tp, "fen")))
-    )
-    return acc, tp
 
 
-def _records(
-    temperature: pl.DataFrame,
-    acc: pl.DataFrame,
-    acct_pid: pl.DataFrame,
-    comps: pl.DataFrame,
-    bands: pl.DataFrame,
-    seasons: pl.DataFrame,
-    *,
-    daily_fee_rounded_first: bool,
-    temperature_ceil: bool,
-) -> pl.DataFrame:
-    """One refund per temperature record (fen), with the quantities the lines explain."""
-    if temperature.height == 0:
-        return pl.DataFrame(
-            schema={
-                "acct": pl.Int64,
-                "line": pl.Int64,
-                "fen": pl.Int64,
-                "days": pl.Int64,
-                "rate": pl.Int64,
-                "why": pl.String,
-                "season_year": pl.Int64,
-            }
-        )
-    t = temperature.join(
-        acc.select(
-            "acct",
-            "season_year",
-            "s_us",
-            "e_us",
-            "period_end",
-            "area",
-            "p_day",
-            "q_d",
-            "ref_num",
-            "day_us",
-        ),
-        on="acct",
-    ).join(seasons.select("season_year", "trigger_us", "std_res", "deemed_rate"), on="season_year")
-    t = t.sort("acct", "room", "measured_at").with_columns(
-        pl.col("measured_at").shift(-1).over("acct", "room").alias("next_m")
-    )
-    end = pl.min_horizontal(pl.coalesce("restored_at", "period_end"), pl.col("next_m"))
-    t = t.with_columns(
-        pl.max_horizontal("measured_at", "s_us").alias("ws"),
-        pl.min_horizontal(end, pl.col("e_us")).alias("we"),
-    ).with_columns(
-        pl.when(pl.col("we") > pl.col("ws"))
-        .then(pl.col("we") - pl.col("ws"))
-        .otherwise(0)
-        .alias("length")
-    )
-    ov = (
-        t.filter(pl.col("length") > 0)
-        .select("acct", "line", "ws", "we")
-        .join(acct_pid, on="acct")
-        .join(comps.select("pid", "cs", "ce"), on="pid")
-        .with_columns(
-            (pl.min_horizontal("we", "ce") - pl.max_horizontal("ws", "cs"))
-            .clip(lower_bound=0)
-            .alias("ov")
-        )
-        .group_by("acct", "line")
-        .agg(pl.col("ov").sum().alias("lost"))
-    )
-    t = t.join(ov, on=["acct", "line"], how="left").with_columns(pl.col("lost").fill_null(0))
-    t = t.with_columns(
-        (pl.coalesce("standard_celsius", "std_res") - pl.col("celsius")).alias("shortfall")
-    )
-    rated = (
-        t.filter(pl.col("shortfall") > 0)
-        .select("acct", "line", "season_year", "shortfall")
-        .join(bands, on="season_year")
-        .filter(
-            (pl.col("shortfall") > pl.col("above"))
-            & (pl.col("upto").is_null() | (pl.col("shortfall") <= pl.col("upto")))
-        )
-        .group_by("acct", "line")
-        .agg(pl.col("band_rate").first())
-    )
-    t = t.join(rated, on=["acct", "line"], how="left")
-    rate = (
-        pl.when(pl.col("user_fault").is_not_null())
-        .then(0)
-        .when(pl.col("deemed_failure"))
-        .then(pl.col("deemed_rate"))
-        .otherwise(pl.col("band_rate").fill_null(0))
-    )
-    t = t.with_columns(
-        rate.alias("rate"), (pl.col("length") > pl.col("trigger_us")).alias("triggered")
-    )
-    unlost = pl.col("length") - pl.col("lost")
-    days = -((-unlost) // pl.col("day_us")) if temperature_ceil else unlost // pl.col("day_us")
-    if daily_fee_rounded_first:  # d = ref_num fen: room area × d / area
-        fen = mul_rdiv(
-            pl.col("room_area") * pl.col("ref_num"),
-            pl.col("rate") * pl.col("days"),
-            pl.col("area") * RATE_SCALE,
-        )
-    else:  # d = area × p_day / q_d: room area × p_day / q_d, exact
-        fen = mul_rdiv(
-            pl.col("room_area") * pl.col("p_day"),
-            pl.col("rate") * pl.col("days"),
-            pl.col("q_d") * RATE_SCALE,
-        )
-    t = t.with_columns(
-        pl.when(pl.col("triggered") & (pl.col("rate") != 0)).then(days).otherwise(0).alias("days")
-    ).with_columns(
-        fen.alias("fen"),
-        pl.when(pl.col("user_fault").is_not_null())
-        .then(pl.lit("user_fault"))
-        .when(pl.col("rate") == 0)
-        .then(pl.lit("complies"))
-        .when(~pl.col("triggered"))
-        .then(pl.lit("not_triggered"))
-        .when(pl.col("deemed_failure"))
-        .then(pl.lit("deemed"))
-        .otherwise(pl.lit("band"))
-        .alias("why"),
-    )
-    return t
+@njit(cache=True, inline="always")
+def band_rate(shortfall, lo, hi, above, upto, rate):  # type: ignore[no-untyped-def]
+    """The rate of the first band ``(above, upto]`` the shortfall falls in, else 0."""
+    if shortfall <= 0:
+        return 0
+    for b in range(lo, hi):
+        if shortfall > above[b] and (upto[b] == NONE or shortfall <= upto[b]):
+            return rate[b]
+    return 0
+
+
+@njit(cache=True, inline="always")
+def room_daily_fee(room_area, area, p_day, d_num, q_d, rounded_first):  # type: ignore[no-untyped-def]
+    """The room's daily fee d × room area / area as (num, den) per unit of rate (1/10⁴).
+
+    Legal: room area × price / divisor, exact; with the daily fee rounded first (policy
+    switch ``daily_fee_rounded_first``) the fen amount d_num × room area / area.
+    """
+    if rounded_first:
+        return room_area * d_num, area * RATE_SCALE
+    return room_area * p_day, q_d * RATE_SCALE
+
+
+@njit(cache=True)
+def record_refund(  # type: ignore[no-untyped-def]
+    P,
+    si,
+    b_lo,
+    b_hi,
+    above,
+    upto,
+    b_rate,
+    measured_at,
+    restored_at,
+    next_m,
+    celsius,
+    standard,
+    deemed,
+    user_fault,
+    s_us,
+    e_us,
+    cs,
+    ce,
+    n_out,
+    fee_num,
+    fee_den,
+    ceil,
+):
+    """(fen, days, why) of one record; ``cs``/``ce`` are the account's ``n_out`` outages.
+
+    The room's daily fee is ``fee_num / fee_den`` per unit of rate (:func:`room_daily_fee`);
+    ``ceil`` counts a part day as one (policy switch ``temperature_ceil``), else none.
+    """
+    end = P[si, PERIOD_END] if restored_at == NONE else restored_at
+    if next_m != NONE and next_m < end:
+        end = next_m
+    ws = max(measured_at, s_us)
+    we = min(end, e_us)
+    length = we - ws if we > ws else 0
+    lost = 0
+    if length > 0:
+        for o in range(n_out):
+            ov = min(we, ce[o]) - max(ws, cs[o])
+            if ov > 0:
+                lost += ov
+    std = P[si, STD_RES] if standard == NONE else standard
+    band = 0
+    if celsius != NONE and std != NONE:
+        band = band_rate(std - celsius, b_lo, b_hi, above, upto, b_rate)
+    rate = 0 if user_fault else (P[si, DEEMED_RATE] if deemed else band)
+    triggered = length > P[si, TRIGGER_US]
+    days = part_days(length - lost, P[si, DAY_US], ceil) if triggered and rate != 0 else 0
+    fen = mul_rdiv(fee_num, rate * days, fee_den)
+    if user_fault:
+        why = USER_FAULT
+    elif rate == 0:
+        why = COMPLIES
+    elif not triggered:
+        why = NOT_TRIGGERED
+    elif deemed:
+        why = DEEMED
+    else:
+        why = BAND
+    return fen, days, why
