@@ -230,6 +230,7 @@ def run(
     b_off, b_above, b_upto, b_rate = (_ro(a) for a in band_arrays(bands, seasons))
     sidx = _ro(season_index(accounts.get_column("season_year"), seasons))
     # station outages by station group, united once per group
+    clock.lap("prepare: seasons")
     acc_group, st_group, g_season = (
         _ro(a) for a in _station_groups(accounts, station_no_heat, sidx, seasons)
     )
@@ -239,6 +240,7 @@ def run(
     st_end = _take(_ints(st, "end"), st_order)
     st_sup = _take(_bools(st, "supplier"), st_order)
     # own outages, temperature records (by room and time) and payments by account
+    clock.lap("prepare: station groups")
     own = own_no_heat
     own_off, own_order = by_account(_ints(own, "acct"), pos_of, n)
     own_start = _take(_ints(own, "start"), own_order)
@@ -246,9 +248,11 @@ def run(
     own_sup = _take(_bools(own, "supplier"), own_order)
     tp = records(temperature, pos_of[_ints(temperature, "acct")] if temperature.height else no_map)
     t_off, _ = by_account(_ints(tp, "pos"), no_map, n)
+    clock.lap("prepare: own outages, temperature")
     pay_off, pay_order = by_account(_ints(payments, "acct"), pos_of, n)
     pay_date = _take(_ints(payments, "date"), pay_order)
     pay_amount = _take(_ints(payments, "amount"), pay_order)
+    clock.lap("prepare: payments")
     # scratch space: an account's intervals, its payments
     st_n = np.diff(st_off)
     own_st = st_n[np.maximum(acc_group, 0)] * (acc_group >= 0) if len(st_n) else 0
@@ -267,7 +271,7 @@ def run(
             max(int(st_n.max()) if len(st_n) else 1, 1),
         )
     )
-    clock.lap("prepare")
+    clock.lap("prepare: station outages")
 
     B = np.empty((N_TOTALS + len(CODES), n), dtype=np.int64)
     present = np.empty(n, dtype=np.int64)
@@ -282,6 +286,7 @@ def run(
             dtype=np.int64,
         )
     )
+    clock.lap("prepare: outputs")
     args: list[Any] = [
         P, b_off, b_above, b_upto, b_rate, S,
         sidx,
@@ -314,6 +319,7 @@ def run(
         pay_off, pay_date, pay_amount,
         max_iv, max_pay,
     ]  # fmt: skip
+    clock.lap("prepare: account columns")
     outputs = [B, present, D, t_fen, t_days, t_why, nh_count]
     empty = np.zeros(0, dtype=np.int64)
     _bill_accounts(*args, False, empty, *outputs, empty, empty, empty)

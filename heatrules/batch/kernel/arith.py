@@ -32,3 +32,13 @@ def part_days(length: int, day: int, ceil: bool) -> int:
     if ceil:
         return -((-length) // day)
     return length // day
+
+
+@njit(cache=True, inline="always")
+def rdiv_parts(quotient: int, remainder: int, y: int, q: int) -> int:
+    """:func:`mul_rdiv` of x = quotient·q + remainder already divided: round x·y / q half-up.
+
+    An account divides its daily fee by the divisor once and reuses the parts for every
+    refund line; what is left to divide per line is below y·q (a fast division).
+    """
+    return quotient * y + rdiv(remainder * y, q)

@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from .arith import NONE
-from .context import account_context, refund_daily_fee
+from .context import account_context, connected_fee, refund_daily_fee
 from .cutoff import cutoff_compensation
 from .late_payment import late_fee, owed_at_due
 from .no_heat import (
@@ -155,12 +155,19 @@ def bill_accounts(  # type: ignore[no-untyped-def]
             d_num, d_den, q_d = refund_daily_fee(
                 ap_day, q_n, cd, cut_days, divisor_days, rounded_first
             )
+            d_qt, d_rm = d_num // d_den, d_num % d_den  # one division for all refund lines
             present[i] = 0
             D[0, i] = cd
             D[1, i] = cut_days
             # ------------------------------------------------ charges (§3, §6, §7)
+            fee_connected = connected_fee(ap_area, cd, q_n)
             tariff = _line(
-                B, present, AREA, i, area_fee(live, metered[i], ap_area, cd, cut_days, q_n), 1
+                B,
+                present,
+                AREA,
+                i,
+                area_fee(live, metered[i], ap_area, cd, cut_days, q_n, fee_connected),
+                1,
             )
             tariff += _line(
                 B, present, BASE, i, metered_base(P, si, cat, live, metered[i], area[i], cd, q_n), 1
@@ -237,7 +244,7 @@ def bill_accounts(  # type: ignore[no-untyped-def]
                     ood = od[:n_ref]
                 for o in range(n_ref):
                     if osd[o] >= 0:
-                        fen = supplier_refund(P, si, d_num, osd[o], d_den)
+                        fen = supplier_refund(P, si, d_qt, d_rm, osd[o], d_den)
                         sup_sum += fen
                         if emit:
                             at = nh_off[i] + n_lines
@@ -246,7 +253,7 @@ def bill_accounts(  # type: ignore[no-untyped-def]
                             nh_days[at] = osd[o]
                         n_lines += 1
                     if ood[o] >= 0:
-                        fen = facility_refund(P, si, d_num, ood[o], d_den)
+                        fen = facility_refund(P, si, d_qt, d_rm, ood[o], d_den)
                         oth_sum += fen
                         if emit:
                             at = nh_off[i] + n_lines
@@ -305,7 +312,7 @@ def bill_accounts(  # type: ignore[no-untyped-def]
                 -1,
             )
             # ------------------------------------------------ late fee (§7)
-            owed = owed_at_due(ap_area, cd, q_n, waiver[i], has_children[i], P[si, WIDOW_WITH])
+            owed = owed_at_due(fee_connected, waiver[i], has_children[i], P[si, WIDOW_WITH])
             late = _line(
                 B,
                 present,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from numba import njit
 
 from ..seasonparams import PRICE_SCALE, US_PER_DAY
-from .arith import NONE, rdiv
+from .arith import NONE, mul_rdiv, rdiv
 from .params import (
     DUE_DAY,
     FIRST_DAY,
@@ -69,3 +69,10 @@ def refund_daily_fee(ap_day, q_n, cd, cut_days, divisor_days, rounded_first):  #
     if rounded_first:
         return rdiv(ap_day, q_d), 1, q_d
     return ap_day, q_d, q_d
+
+
+@njit(cache=True, inline="always")
+def connected_fee(ap_area, cd, q_n):  # type: ignore[no-untyped-def]
+    """F × days connected / N, half-up to the fen: the area fee of an account not cut off,
+    and the heating fee owed at the late fee's due date (computed once for both)."""
+    return mul_rdiv(ap_area, cd, q_n)

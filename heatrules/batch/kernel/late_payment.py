@@ -12,7 +12,7 @@ import numpy as np
 from numba import njit
 
 from ..seasonparams import LATE_RATE_SCALE
-from .arith import NONE, mul_rdiv, rdiv
+from .arith import NONE, mul_rdiv
 from .params import LATE_RATE
 
 SORT_IN_PLACE = 16
@@ -20,9 +20,9 @@ SORT_IN_PLACE = 16
 
 
 @njit(cache=True, inline="always")
-def owed_at_due(ap_area, cd, q_n, waiver, has_children, widow_with):  # type: ignore[no-untyped-def]
-    """What was owed at the due date: the heating fee less the widow waiver known then."""
-    fee_at_due = rdiv(ap_area * cd, q_n)
+def owed_at_due(fee_at_due, waiver, has_children, widow_with):  # type: ignore[no-untyped-def]
+    """What was owed at the due date: the heating fee (F × days connected / N, see
+    :func:`.context.connected_fee`) less the widow waiver known then."""
     widow = 0
     if waiver:
         widow = min(widow_with, fee_at_due) if has_children else fee_at_due
@@ -31,17 +31,30 @@ def owed_at_due(ap_area, cd, q_n, waiver, has_children, widow_with):  # type: ig
 
 @njit(cache=True)
 def _unpaid_day_sum(first, last, owed, lo, hi, pay_date, pay_amount, idx):  # type: ignore[no-untyped-def]
-    """Σ over the days first..last of max(owed − payments made before the day, 0) (fen·days)."""
+    """Σ over the days first..last of max(owed − payments made before the day, 0) (fen·days).
+
+    A payment lowers the unpaid part from the day after it (``eff``). While the payments
+    in effect never exceed what was owed the sum is owed × days − Σ amount × (days in
+    effect), in any order; otherwise the days are walked in date order, the unpaid part
+    floored at 0.
+    """
     k = 0
+    paid_in = 0
+    paid_days = 0
     for j in range(lo, hi):
-        if max(pay_date[j] + 1, first) <= last:
+        eff = max(pay_date[j] + 1, first)
+        if eff <= last:
             idx[k] = j
             k += 1
+            paid_in += pay_amount[j]
+            paid_days += pay_amount[j] * (last + 1 - eff)
+    if paid_in <= owed:
+        return owed * (last + 1 - first) - paid_days
     if k > SORT_IN_PLACE:
-        eff = np.empty(k, dtype=np.int64)
+        dates = np.empty(k, dtype=np.int64)
         for m in range(k):
-            eff[m] = pay_date[idx[m]]
-        order = np.argsort(eff, kind="mergesort")
+            dates[m] = pay_date[idx[m]]
+        order = np.argsort(dates, kind="mergesort")
         sorted_idx = idx[:k][order]
         for m in range(k):
             idx[m] = sorted_idx[m]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .arith import NONE, part_days, rdiv
+from .arith import NONE, part_days, rdiv_parts
 from .params import DAY_US, OTH_CEIL, OTH_MULT, PERIOD_END, PERIOD_START, SUP_CEIL, SUP_MULT
 
 
@@ -204,12 +204,18 @@ def station_profiles(P, g_season, st_off, st_start, st_end, st_sup, max_iv):  # 
 
 
 @njit(cache=True, inline="always")
-def supplier_refund(P, si, d_num, days, d_den):  # type: ignore[no-untyped-def]
-    """``refund.supplier_outage`` of one outage: multiplier × days × daily fee d_num / d_den."""
-    return rdiv(d_num * P[si, SUP_MULT] * days, d_den)
+def supplier_refund(P, si, d_qt, d_rm, days, d_den):  # type: ignore[no-untyped-def]
+    """``refund.supplier_outage`` of one outage: multiplier × days × daily fee d.
+
+    d = d_num / d_den fen, given as d_num's quotient and remainder by d_den.
+    """
+    return rdiv_parts(d_qt, d_rm, P[si, SUP_MULT] * days, d_den)
 
 
 @njit(cache=True, inline="always")
-def facility_refund(P, si, d_num, days, d_den):  # type: ignore[no-untyped-def]
-    """``refund.facility_outage`` of one outage: multiplier × full days × daily fee d_num / d_den."""
-    return rdiv(d_num * P[si, OTH_MULT] * days, d_den)
+def facility_refund(P, si, d_qt, d_rm, days, d_den):  # type: ignore[no-untyped-def]
+    """``refund.facility_outage`` of one outage: multiplier × full days × daily fee d.
+
+    d = d_num / d_den fen, given as d_num's quotient and remainder by d_den.
+    """
+    return rdiv_parts(d_qt, d_rm, P[si, OTH_MULT] * days, d_den)

@@ -38,10 +38,13 @@ exactly these):
    days connected − cut-off days (``cd − cut_days``). The tariff's proration F × days / N, the
    cut-off compensation and the late fee's fee at the due date keep N.
 2. ``daily_fee_rounded_first`` (bool; :mod:`.context`, :mod:`.temperature`) — the daily fee
-   d = F / divisor (F = area × area price, or area × metered base price) is rounded half-up to
-   the fen first, ``d_r = (2·F + q) // (2·q)`` in fen; a no-heat line is then exactly
-   ``multiplier × d_r × days`` and a temperature line ``round(d_r × room area / area ×
-   rate × days)`` (one rounding, half-up). Otherwise d stays exact and each line is rounded once.
+   d = F / divisor (F = area × area price, or area × metered base price; in the kernel's
+   scales ``ap_day / q_d`` fen with ``q_d`` = divisor × 10⁴) is rounded half-up to the fen
+   first, ``d_r = (2·ap_day + q_d) // (2·q_d)``; a no-heat line is then exactly
+   ``multiplier × d_r × days`` fen and a temperature line ``d_r × room area × rate × days /
+   (area × 10⁴)`` (rate in 1/10⁴) rounded once, half-up. Otherwise d stays exact and each line
+   (``multiplier × ap_day × days / q_d``; ``room area × price × rate × days / (q_d × 10⁴)``) is
+   rounded once.
 3. ``temperature_ceil`` (bool; :mod:`.temperature`) — a temperature record's days are
    ``ceil`` instead of ``floor`` of (window − hours without heat) / day (``part_day_flipped``;
    the outages' part days are flipped in the ``seasons`` table).

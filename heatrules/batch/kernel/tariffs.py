@@ -22,11 +22,17 @@ KWH_PRICE_DIVISOR = 1000 * PRICE_SCALE // 100
 
 
 @njit(cache=True, inline="always")
-def area_fee(live, metered, ap_area, cd, cut_days, q_n):  # type: ignore[no-untyped-def]
-    """``tariff.area``: F × (days connected − cut-off days) / N for area-billed accounts."""
-    if live and not metered:
-        return rdiv(ap_area * (cd - cut_days), q_n)
-    return NONE
+def area_fee(live, metered, ap_area, cd, cut_days, q_n, fee_connected):  # type: ignore[no-untyped-def]
+    """``tariff.area``: F × (days connected − cut-off days) / N for area-billed accounts.
+
+    ``fee_connected`` is F × days connected / N already rounded (:func:`.context.connected_fee`),
+    the line itself when nothing is cut off.
+    """
+    if not live or metered:
+        return NONE
+    if cut_days == 0:
+        return fee_connected
+    return rdiv(ap_area * (cd - cut_days), q_n)
 
 
 @njit(cache=True, inline="always")
