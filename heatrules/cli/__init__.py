@@ -19,6 +19,7 @@ from rich.markup import escape
 from .. import __version__
 from ..errors import HeatrulesError
 from .common import err_console
+from .extra import BATCH_EXTRA
 
 # name of the module in heatrules.cli for each group of sub-commands, in help order
 COMMANDS = (
@@ -34,7 +35,7 @@ COMMANDS = (
 
 
 # packages of the `batch` extra: without them `batch` and `audit` explain how to install them
-OPTIONAL_DEPENDENCIES = {"polars", "pyarrow", "numpy"}
+OPTIONAL_DEPENDENCIES = set(BATCH_EXTRA)
 
 
 def _register_missing(sub: argparse._SubParsersAction[Any], name: str, package: str) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from ..audit import audit, write_all
-from ..audit.terminal import print_summary
+from .extra import require_batch_extra
 from .options import add_params_option, params_from
+
+require_batch_extra()
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +51,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..audit import audit, write_all
+    from ..audit.terminal import print_summary
+
     result = audit(
         args.accounts,
         args.claimed,

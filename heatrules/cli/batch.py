@@ -13,21 +13,23 @@ import argparse
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..batch.api import bills_output, lines_output, summarise
-from ..batch.explain import citation_table, season_hours
-from ..batch.kernel import run_tables
-from ..batch.output import write_rejects, write_summary, write_table
-from ..batch.readers import ENCODINGS, BatchInputError, RawTable, empty_table, read_table
-from ..batch.validate import validate_tables
 from ..errors import HeatrulesError
 from .common import err_console
+from .extra import require_batch_extra
 from .options import add_params_option, params_from
+
+require_batch_extra()
+if TYPE_CHECKING:
+    from ..batch.readers import RawTable
+
+ENCODINGS = ("utf-8", "gbk", "gb18030")
+"""The CSV encodings ``--encoding`` accepts (:data:`heatrules.batch.readers.ENCODINGS`)."""
 
 EXAMPLE = """\
 example (the files are in examples/batch/ of the source tree):
@@ -158,6 +160,13 @@ def _clear_outputs(out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..batch.api import bills_output, lines_output, summarise
+    from ..batch.explain import citation_table, season_hours
+    from ..batch.kernel import run_tables
+    from ..batch.output import write_rejects, write_summary, write_table
+    from ..batch.readers import BatchInputError, empty_table, read_table
+    from ..batch.validate import validate_tables
+
     console = err_console()
     t0 = time.perf_counter()
     params = params_from(args)

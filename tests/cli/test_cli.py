@@ -35,7 +35,9 @@ def test_bill_json_one_object_per_case(tmp_path: Path, capsys: pytest.CaptureFix
     assert rows[0]["totals"]["balance"] == "0.00"
 
 
-def test_bill_rejected_case_exit_2_others_still_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bill_rejected_case_exit_2_others_still_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = write(tmp_path, "c.json", [BAD, GOOD])
     assert main(["bill", f, "--format", "json"]) == 2
     out = capsys.readouterr()
@@ -52,10 +54,16 @@ def test_bill_table(tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: st
     assert "2500.00" in out and ("余额" in out if lang == "zh" else "balance" in out)
 
 
-def test_check_reports_mismatches_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_mismatches_and_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cases = [
         {**GOOD, "expect": {"totals": {"balance": "0.00"}}},
-        {**GOOD, "name": "wrong", "expect": {"totals": {"charges": "1.00"}, "lines": {"refund.temperature": "0.00"}}},
+        {
+            **GOOD,
+            "name": "wrong",
+            "expect": {"totals": {"charges": "1.00"}, "lines": {"refund.temperature": "0.00"}},
+        },
         {**BAD, "expect": {"error": "BILLING_AREA"}},
         GOOD,
     ]
@@ -91,7 +99,10 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_subsidy_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    case = make_case(account={"billing_area_m2": "60.00"}, subsidy={"household": "dibao", "central_heating": True})
+    case = make_case(
+        account={"billing_area_m2": "60.00"},
+        subsidy={"household": "dibao", "central_heating": True},
+    )
     assert main(["subsidy", write(tmp_path, "s.json", [case, GOOD]), "--format", "json"]) == 0
     out = capsys.readouterr()
     row = json.loads(out.out.splitlines()[0])
@@ -113,7 +124,10 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     p = tmp_path / "bad.yaml"
     p.write_bytes(b"\xff\xfe garbage")
     proc = subprocess.run(
-        [sys.executable, "-m", "heatrules", "bill", str(p)], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "heatrules", "bill", str(p)],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "UTF-8" in proc.stderr
@@ -122,14 +136,18 @@ def test_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
 # --- found by a new user trying to break the command line ---------------------------------
 
 
-def test_markup_in_names_and_ids_is_printed_literally(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_markup_in_names_and_ids_is_printed_literally(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     case = make_case(name="[/] a [b]c[/b]", account={"id": "[b]x[/b]"})
     assert main(["bill", write(tmp_path, "c.json", case), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "[/] a [b]c[/b]" in out and "[b]x[/b]" in out
 
 
-def test_a_bad_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_file_does_not_stop_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     good = write(tmp_path, "good.json", GOOD)
@@ -139,7 +157,9 @@ def test_a_bad_file_does_not_stop_the_others(tmp_path: Path, capsys: pytest.Capt
     assert "bad.json" in out.err
 
 
-def test_one_bad_jsonl_line_rejects_only_that_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_one_bad_jsonl_line_rejects_only_that_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "c.jsonl"
     p.write_text(json.dumps(GOOD) + "\n{bad\n" + json.dumps(GOOD) + "\n", encoding="utf-8")
     assert main(["bill", str(p), "--format", "json"]) == 2
@@ -160,7 +180,9 @@ def test_check_invalid_expect_is_bad_input_and_invalid_skipped_cases_are_noted(
     assert "1 skipped" in out.out and "billing_area_m2" in out.err
 
 
-def test_cases_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cases_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import io
 
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(json.dumps([GOOD]).encode())))
@@ -178,18 +200,32 @@ def test_closed_pipe_exits_zero(command: list[str]) -> None:
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run(
         f"{sys.executable} -m heatrules {' '.join(command)} | head -1",
-        shell=True, cwd=root, capture_output=True, text=True, check=False,
-        executable="/bin/bash", env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"},
+        shell=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        executable="/bin/bash",
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "100"},
     )
     assert "Traceback" not in proc.stderr
     pipe = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; {sys.executable} -m heatrules {' '.join(command)} | head -1 >/dev/null"],
-        cwd=root, capture_output=True, text=True, check=False,
+        [
+            "bash",
+            "-c",
+            f"set -o pipefail; {sys.executable} -m heatrules {' '.join(command)} | head -1 >/dev/null",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert pipe.returncode == 0, pipe.stderr
 
 
-def test_exported_schema_accepts_the_valid_cases_and_rejects_a_bad_one(capsys: pytest.CaptureFixture[str]) -> None:
+def test_exported_schema_accepts_the_valid_cases_and_rejects_a_bad_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     from heatrules import CaseError, bill
     from heatrules.caseio import read_cases
@@ -217,23 +253,34 @@ def test_without_the_batch_extra_batch_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The scalar commands work without polars; `batch` and `audit` explain the extra."""
-    import builtins
-    import importlib
-
-    real_import = builtins.__import__
-
-    def no_polars(name: str, *args: object, **kwargs: object) -> object:
-        if name == "polars" or name.startswith("polars."):
-            raise ModuleNotFoundError("No module named 'polars'", name="polars")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
+    import importlib.util
     import sys as _sys
 
-    for mod in [m for m in _sys.modules if m.startswith(("heatrules.cli.batch", "heatrules.cli.audit", "heatrules.batch", "heatrules.audit"))]:
+    real_find_spec = importlib.util.find_spec
+
+    def no_polars(name: str, *args: object, **kwargs: object) -> object:
+        return None if name == "polars" else real_find_spec(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    for mod in [
+        m for m in _sys.modules if m.startswith(("heatrules.cli.batch", "heatrules.cli.audit"))
+    ]:
         monkeypatch.delitem(_sys.modules, mod)
-    monkeypatch.setattr(builtins, "__import__", no_polars)
-    importlib.invalidate_caches()
+    monkeypatch.setattr("heatrules.cli.extra.find_spec", no_polars)
     assert main(["rules", "--season", "2024-2025", "--format", "json"]) == 0
     capsys.readouterr()
     assert main(["batch", "--accounts", "a.csv", "--out", "o"]) == 2
     assert "heatrules[batch]" in capsys.readouterr().err
+
+
+def test_the_scalar_commands_do_not_load_the_batch_engine() -> None:
+    """`heatrules bill` starts without importing polars or the compiled kernel (numba)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from heatrules.cli import main; "
+        "rc = main(['rules', '--season', '2024-2025', '--format', 'json']); "
+        "print(rc, sorted(m for m in ('polars', 'numba', 'pyarrow') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "0 []"
