@@ -43,8 +43,8 @@ _TS = (
 class Cell:
     """How one column is read: the value (null when absent or bad) and why a bad cell is bad.
 
-    ``helpers`` are columns to add to the frame before ``value`` and ``message`` are evaluated
-    (a part they use several times, computed once).
+    ``helpers`` are columns to add to the frame before ``value`` is evaluated (a part it uses
+    several times, computed once); ``message`` does not use them.
     """
 
     value: pl.Expr
@@ -169,7 +169,7 @@ def timestamp_us(col: str) -> Cell:
     )
     value = pl.when(y.is_not_null() & valid).then(local)
     message = (
-        pl.when(y.is_null())
+        pl.when(~raw.str.contains(_TS))
         .then(
             pl.format(
                 "'{}' is not an ISO 8601 timestamp with a time part "

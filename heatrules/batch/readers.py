@@ -74,11 +74,51 @@ def _check_header(table: Table, names: list[str], source: str, ignore_extra: boo
     return [n for n in names if n in table.names]
 
 
+def aligned(frame: pl.DataFrame, s: pl.Series) -> pl.Series:
+    """``s`` cut into the chunks of ``frame`` (of its first column; slices, no copy), to be
+    added to the frame.
+
+    A CSV file is read in chunks; a column of other chunks (or of one) would make polars copy
+    every column of the frame into one chunk at its next filter or horizontal expression —
+    a whole copy of the file's cells.
+    """
+    lengths = frame.get_column(frame.columns[0]).chunk_lengths() if frame.width else []
+    if s.chunk_lengths() == lengths:
+        return s
+    if s.n_chunks() > 1:
+        s = s.rechunk()  # one column copied, so that each slice below is one chunk
+    if len(lengths) <= 1:
+        return s
+    out = s.slice(0, lengths[0])
+    start = lengths[0]
+    for n in lengths[1:]:
+        out.append(s.slice(start, n))
+        start += n
+    return out
+
+
+def with_aligned(frame: pl.DataFrame, *exprs: pl.Expr) -> pl.DataFrame:
+    """``frame.with_columns(*exprs)``, each new column cut into the frame's chunks
+    (:func:`aligned`): an expression's result may come in other chunks."""
+    new = frame.select(*exprs)
+    cols = []
+    for s in new:
+        if s.len() != frame.height:  # a literal
+            s = (
+                pl.select(pl.repeat(s.first(), frame.height, dtype=s.dtype))
+                .to_series()
+                .alias(s.name)
+            )
+        cols.append(aligned(frame, s))
+    return frame.with_columns(cols)
+
+
 def _complete(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Add absent optional columns as nulls and order the columns as in the spec."""
-    add = [pl.lit(None, dtype=pl.String).alias(c) for c in table.names if c not in frame.columns]
-    if add:
-        frame = frame.with_columns(add)
+    absent = [c for c in table.names if c not in frame.columns]
+    if absent:
+        nulls = aligned(frame, pl.repeat(None, frame.height, dtype=pl.String, eager=True))
+        frame = frame.with_columns(nulls.alias(c) for c in absent)
     keep = [RAGGED] if RAGGED in frame.columns else []
     return frame.select([*table.names, LINE, *keep])
 
@@ -116,6 +156,10 @@ def _utf8_error(data: bytes, source: str) -> BatchInputError | None:
             "saved by Chinese Excel"
         )
     return None
+
+
+_ROW_NUMBER: dict[str, Any] = {"row_index_name": LINE, "row_index_offset": 2}
+"""The physical line of a row when no cell spans lines (the header is line 1)."""
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -163,9 +207,13 @@ def read_csv(
     ragged: list[str | None] | None = None
     try:
         if data is None:
-            frame = pl.scan_csv(path, infer_schema=False, glob=False).select(keep).collect()
+            frame = (
+                pl.scan_csv(path, infer_schema=False, glob=False, **_ROW_NUMBER)
+                .select(LINE, *keep)
+                .collect()
+            )
         else:
-            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=keep)
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, columns=keep, **_ROW_NUMBER)
     except Exception as exc:  # polars raises ComputeError, NoDataError, …
         if data is None:
             data = _decode(Path(path).read_bytes(), "utf-8", source)
@@ -177,21 +225,30 @@ def read_csv(
             raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
         # rows with a wrong number of fields are rejected whole; the others are read as usual
         frame = pl.read_csv(
-            io.BytesIO(data), infer_schema=False, columns=keep, truncate_ragged_lines=True
+            io.BytesIO(data),
+            infer_schema=False,
+            columns=keep,
+            truncate_ragged_lines=True,
+            **_ROW_NUMBER,
         )
-    n = frame.height
-    line = pl.int_range(2, n + 2, dtype=pl.Int64, eager=False)
+    # the row number comes with the rows, in the same chunks: a column of other chunks would
+    # make polars copy every column of the file into one chunk at the next filter or select
+    line = pl.col(LINE).cast(pl.Int64)
     if keep and (b'"' in data if data is not None else _has_quote(path)):
         # a quoted cell may span lines: count its newlines into the following rows' numbers
         extra = pl.sum_horizontal(
             [pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in keep]
         )
         line = line + extra.cum_sum().shift(1, fill_value=0)
-    frame = frame.with_columns(line.alias(LINE))
+    frame = frame.select(*keep, LINE)  # the first column's chunks are the file's
+    frame = with_aligned(frame, line.alias(LINE))
     if ragged is not None and len(ragged) == frame.height:
-        frame = frame.with_columns(pl.Series(RAGGED, ragged, dtype=pl.String))
-    # a blank line reads as a row of empty cells: it is not a row
-    frame = frame.filter(~pl.all_horizontal([pl.col(c).is_null() for c in keep]))
+        frame = frame.with_columns(aligned(frame, pl.Series(RAGGED, ragged, dtype=pl.String)))
+    # a blank line reads as a row of empty cells: it is not a row (filtered only when there is
+    # one: a filter copies every column of the file into one chunk)
+    blank = frame.select(pl.all_horizontal([pl.col(c).is_null() for c in keep])).to_series()
+    if blank.any():
+        frame = frame.filter(~blank)
     return RawTable(name, source, _complete(table, frame))
 
 

@@ -27,13 +27,14 @@ partial-facts rule, and returns the typed accepted rows.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from ...params import Parameters
 from .. import cells
-from ..readers import LINE, RawTable
+from ..readers import LINE, RawTable, aligned, with_aligned
 from ..schema import TABLES
 from ..seasonparams import band_table, season_table
 from .cell_rules import parse
@@ -87,16 +88,6 @@ def _rejects(problems: pl.DataFrame, table: str, source: str) -> pl.DataFrame:
     )
 
 
-ACCOUNT_PARAMS = (
-    *(f"price_{k}_{c}" for k in ("area", "base", "energy") for c in ("res", "non")),
-    "last_day",
-    "late_rate",
-    "cutoff_first",
-    "widow_with",
-    "widow_without",
-)
-"""The season parameters the account checks need (columns of :func:`season_table`)."""
-
 ACCOUNT_FACTS = {
     "k_susp": v("suspension_kind").is_not_null().cast(pl.Int8).alias("k_susp"),
     "k_res": (v("category") == "residential").alias("k_res"),
@@ -105,15 +96,30 @@ ACCOUNT_FACTS = {
 """What the event checks need of their account row."""
 
 
-def _season_columns(
-    year: pl.Series, seasons: pl.DataFrame, names: tuple[str, ...]
-) -> list[pl.Series]:
-    """The season table's ``names`` for each row's season year (null for an unknown season):
-    the join of the season table, without copying the other columns of the frame."""
-    at = year.to_frame("season_year").join(
-        seasons.select("season_year", *names), on="season_year", how="left", maintain_order="left"
-    )
-    return [at.get_column(c) for c in names]
+def _season_param(seasons: pl.DataFrame) -> Callable[[str], pl.Expr]:
+    """``param(name)``: the season table's ``name`` for each account row's season, as an
+    expression (a literal when the accounts are of one season, as usual) — not columns added
+    to the accounts frame. A row whose season is not in the table is already rejected."""
+    if seasons.height == 1:
+        row = seasons.row(0, named=True)
+        return lambda name: pl.lit(row[name], dtype=seasons.schema[name])
+    years = seasons.get_column("season_year")
+    return lambda name: v("season").replace_strict(years, seasons.get_column(name), default=None)
+
+
+def _accepted(df: pl.DataFrame, *columns: pl.Expr, in_line_order: bool = True) -> pl.DataFrame:
+    """``columns`` of the rows that are not ``bad`` (in line order), each in one chunk.
+
+    Only the columns asked for are filtered and copied (a filter of the whole frame would
+    copy every text cell too), and only when a row is bad.
+    """
+    out = df.select(*columns, pl.col("bad").alias("__bad"))
+    if out.get_column("__bad").any():
+        out = out.filter(~pl.col("__bad"))
+    out = out.drop("__bad")
+    if in_line_order and not out.get_column("line").is_sorted():
+        out = out.sort("line")
+    return out.rechunk()
 
 
 def validate_tables(
@@ -151,7 +157,7 @@ def validate_tables(
     bands = band_table(params, years)
     keyed = v("account_id").is_not_null() & v("season").is_not_null()
     index = AccountIndex(acc.get_column("v_account_id"), acc.get_column("v_season"))
-    acc = acc.with_columns(index.duplicated.alias("dup"))
+    acc = acc.with_columns(aligned(acc, index.duplicated.alias("dup")))
     dups = acc.filter(pl.col("dup")).with_columns(
         pl.len().over("v_account_id", "v_season").alias("n_dup")
     )
@@ -172,20 +178,18 @@ def validate_tables(
                 )
             ],
         )
-        acc = acc.with_columns((pl.col("bad") | pl.col("dup")).alias("bad"))
-    acc = acc.with_columns(_season_columns(acc.get_column("v_season"), seasons, ACCOUNT_PARAMS))
-    acc, acc_p3 = apply_checks(acc, account_checks())
-    acc = acc.drop(ACCOUNT_PARAMS)
+        acc = with_aligned(acc, (pl.col("bad") | pl.col("dup")).alias("bad"))
+    acc, acc_p3 = apply_checks(acc, account_checks(_season_param(seasons)))
     acc_problems = pl.concat([acc_p1, dup_problems, acc_p3])
-    acc = acc.with_row_index("kid").with_columns(pl.col("kid").cast(pl.Int64))
+    acc = acc.with_columns(
+        aligned(acc, pl.int_range(acc.height, dtype=pl.Int64, eager=True).alias("kid"))
+    )
 
     def attach(df: pl.DataFrame, cols: tuple[str, ...]) -> pl.DataFrame:
         """``kid`` (the account row of the row's pair, its first row) and account columns."""
         kid = index.kid(df.get_column("v_account_id"), df.get_column("v_season"))
-        if not cols:
-            return df.with_columns(kid)
-        facts = acc.select(ACCOUNT_FACTS[c] for c in cols)[kid]
-        return df.with_columns(kid, *facts.get_columns())
+        facts = acc.select(ACCOUNT_FACTS[c] for c in cols)[kid].get_columns() if cols else []
+        return df.with_columns(aligned(df, c) for c in (kid, *facts))
 
     def unknown(what: str) -> Check:
         return (
@@ -217,12 +221,12 @@ def validate_tables(
     nh_st = nh.filter(~pl.col("is_acct"))
     named = nh_st.get_column("v_station_id").drop_nulls().unique()
     station_keys = (
-        acc.filter(
+        acc.select("v_station_id", "v_season")
+        .filter(
             v("station_id").is_in(named.implode())
             & v("station_id").is_not_null()
             & v("season").is_not_null()
         )
-        .select("v_station_id", "v_season")
         .unique()
         .with_columns(pl.lit(True).alias("st_known"))
     )
@@ -326,7 +330,12 @@ def validate_tables(
             )
         )
     culprit = pl.concat(parts).group_by("kid").agg(pl.col("c").first())
-    acc = acc.join(culprit, on="kid", how="left")
+    culprit_of = acc.select(
+        pl.col("kid").replace_strict(
+            culprit.get_column("kid"), culprit.get_column("c"), default=None, return_dtype=pl.String
+        )
+    ).to_series()
+    acc = acc.with_columns(aligned(acc, culprit_of.alias("c")))
     acc, acc_p4 = apply_checks(
         acc,
         [
@@ -354,10 +363,11 @@ def validate_tables(
         if bad_keys.height == 0:
             cascaded[name] = pl.DataFrame(schema=PROBLEM_SCHEMA)
             return df
-        df = df.with_columns(
+        df = with_aligned(
+            df,
             pl.col("kid")
             .replace_strict(bad_kids, bad_keys.get_column("key_why"), default=None)
-            .alias("key_why")
+            .alias("key_why"),
         )
         df, cascaded[name] = apply_checks(
             df,
@@ -405,8 +415,8 @@ def validate_tables(
 
     lap("rejects and counts")
     # ---------------------------------------------------------------- typed accepted rows
-    good = acc.filter(~pl.col("bad")).sort(LINE)
-    accounts_t = good.select(
+    accounts_t = _accepted(
+        acc,
         pl.col("kid").alias("acct"),
         pl.col(LINE).alias("line"),
         pl.col("account_id"),
@@ -429,50 +439,43 @@ def validate_tables(
         v("cutoff_from").alias("cutoff_from"),
         v("as_of").alias("as_of"),
     )
-    own = (
-        nh_acc.filter(~pl.col("bad"))
-        .sort(LINE)
-        .select(
-            pl.col("kid").alias("acct"),
-            pl.col(LINE).alias("line"),
-            v("start").alias("start"),
-            v("end").alias("end"),
-            (v("cause") == "supplier").alias("supplier"),
-        )
+    own = _accepted(
+        nh_acc,
+        pl.col("kid").alias("acct"),
+        pl.col(LINE).alias("line"),
+        v("start").alias("start"),
+        v("end").alias("end"),
+        (v("cause") == "supplier").alias("supplier"),
     )
-    st_good = (
-        nh_st.filter(~pl.col("bad"))
-        .sort(LINE)
-        .select(
-            v("station_id").alias("station_id"),
-            v("season").alias("season_year"),
-            pl.col(LINE).alias("line"),
-            v("start").alias("start"),
-            v("end").alias("end"),
-            (v("cause") == "supplier").alias("supplier"),
-        )
+    st_good = _accepted(
+        nh_st,
+        v("station_id").alias("station_id"),
+        v("season").alias("season_year"),
+        pl.col(LINE).alias("line"),
+        v("start").alias("start"),
+        v("end").alias("end"),
+        (v("cause") == "supplier").alias("supplier"),
     )
-    temp_t = (
-        tp.filter(~pl.col("bad"))
-        .sort(LINE)
-        .select(
-            pl.col("kid").alias("acct"),
-            pl.col(LINE).alias("line"),
-            v("room").alias("room"),
-            v("room_area_m2").alias("room_area"),
-            v("measured_at").alias("measured_at"),
-            v("celsius").alias("celsius"),
-            v("restored_at").alias("restored_at"),
-            v("standard_celsius").alias("standard_celsius"),
-            v("deemed_failure").fill_null(False).alias("deemed_failure"),
-            v("user_fault").alias("user_fault"),
-        )
+    temp_t = _accepted(
+        tp,
+        pl.col("kid").alias("acct"),
+        pl.col(LINE).alias("line"),
+        v("room").alias("room"),
+        v("room_area_m2").alias("room_area"),
+        v("measured_at").alias("measured_at"),
+        v("celsius").alias("celsius"),
+        v("restored_at").alias("restored_at"),
+        v("standard_celsius").alias("standard_celsius"),
+        v("deemed_failure").fill_null(False).alias("deemed_failure"),
+        v("user_fault").alias("user_fault"),
     )
-    pay_t = pm.filter(~pl.col("bad")).select(
+    pay_t = _accepted(
+        pm,
         pl.col("kid").alias("acct"),
         pl.col(LINE).alias("line"),
         v("date").alias("date"),
         v("amount").alias("amount"),
+        in_line_order=False,
     )
     lap("typed columns")
     return Validated(

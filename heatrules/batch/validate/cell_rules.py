@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from .. import cells
-from ..readers import RAGGED, RawTable
+from ..readers import RAGGED, RawTable, aligned, with_aligned
 from ..schema import (
     AREA_DECIMALS,
     CELSIUS_DECIMALS,
@@ -91,8 +91,9 @@ FEW_KINDS = frozenset({"season", "date", "timestamp", "bool"})
 
 def _parsed_values(
     table: Table, frame: pl.DataFrame, cells_: dict[str, cells.Cell]
-) -> list[pl.Expr]:
-    """The parsed columns ``v_<col>``: the values of each cell's ``value``, computed cheaply.
+) -> tuple[list[pl.Expr], list[str]]:
+    """The parsed columns ``v_<col>``: the values of each cell's ``value``, computed cheaply;
+    and the columns still parsed row by row (whose helper columns are needed).
 
     * a column with no cells (an absent optional column) is a null column of the parsed type —
       nothing is parsed;
@@ -103,6 +104,7 @@ def _parsed_values(
     """
     n = frame.height
     exprs = {c.name: cells_[c.name].value for c in table.columns}
+    rowwise = set(table.names)
     if n >= SMALL_TABLE:
         nulls = frame.select(pl.col(table.names).null_count()).row(0, named=True)
         few = []
@@ -114,7 +116,9 @@ def _parsed_values(
                     .with_columns(cells_[c].helpers)
                     .select(exprs[c])
                 )
-                exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
+                empty = pl.repeat(None, n, dtype=one.to_series().dtype, eager=True)
+                exprs[c] = pl.lit(aligned(frame, empty))
+                rowwise.discard(c)
             elif col.kind in FEW_KINDS:
                 few.append(c)
         if few:
@@ -135,17 +139,21 @@ def _parsed_values(
                 exprs[c] = pl.col(c).replace_strict(
                     d, parsed, default=None, return_dtype=parsed.dtype
                 )
-    return [exprs[c].alias(f"v_{c}") for c in table.names]
+                rowwise.discard(c)
+    return [exprs[c].alias(f"v_{c}") for c in table.names], [c for c in table.names if c in rowwise]
 
 
 def parse(table: Table, rt: RawTable) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Parse every cell (``v_<col>``), apply the cell and row rules; (frame, problems)."""
     frame = rt.frame
     parsed = {c.name: _cell(c.kind, c.name, c.choices) for c in table.columns}
-    values = _parsed_values(table, frame, parsed)
-    # the helper columns of the cells still parsed row by row (value or message uses them)
-    helpers = [h for c in parsed.values() for h in c.helpers]
-    df = frame.with_columns(helpers).with_columns(values).with_columns(pl.lit(False).alias("bad"))
+    values, rowwise = _parsed_values(table, frame, parsed)
+    # the helper columns of the cells still parsed row by row (their value uses them)
+    helpers = [h for c in rowwise for h in parsed[c].helpers]
+    # every new column comes in the chunks of the frame (some expressions return one chunk):
+    # a column of other chunks would make polars copy the whole frame into one chunk
+    df = with_aligned(frame, *helpers)
+    df = with_aligned(df, *values, pl.lit(False).alias("bad"))
     checks: list[Check] = []
     if RAGGED in frame.columns:  # a CSV row with the wrong number of fields: rejected first
         checks.append((RAGGED, pl.col(RAGGED).is_not_null(), pl.col(RAGGED)))

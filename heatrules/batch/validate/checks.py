@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..readers import LINE
+from ..readers import LINE, with_aligned
 
 PROBLEM_SCHEMA = {LINE: pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String}
 Check = tuple[str, pl.Expr, pl.Expr]
@@ -32,7 +32,7 @@ def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, p
         return df, pl.DataFrame(schema=PROBLEM_SCHEMA)
     active = ~pl.col("bad")
     conds = [(c, (active & cond).fill_null(False), msg) for c, cond, msg in checks]
-    df = df.with_columns(pl.any_horizontal([cd for _, cd, _ in conds]).alias("_hit"))
+    df = with_aligned(df, pl.any_horizontal([cd for _, cd, _ in conds]).alias("_hit"))
     sub = df.filter(pl.col("_hit"))
     problems = sub.select(
         pl.col(LINE),
@@ -46,5 +46,5 @@ def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, p
             ignore_nulls=True,
         ).alias("reason"),
     )
-    df = df.with_columns((pl.col("bad") | pl.col("_hit")).alias("bad")).drop("_hit")
+    df = with_aligned(df, (pl.col("bad") | pl.col("_hit")).alias("bad")).drop("_hit")
     return df, problems

@@ -9,6 +9,8 @@ daily maximum). The season's parameters are joined first; the reason names the c
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from .. import cells
@@ -16,8 +18,9 @@ from ..readers import LINE
 from .checks import Check, str_lit, v
 
 
-def account_checks() -> list[Check]:
-    """The account-level checks of heatrules.validate (the season's params are joined)."""
+def account_checks(param: Callable[[str], pl.Expr] = pl.col) -> list[Check]:
+    """The account-level checks of heatrules.validate; ``param(name)`` is the row's season's
+    parameter ``name`` (a column of :func:`~heatrules.batch.seasonparams.season_table`)."""
     res = v("category") == "residential"
 
     def no_rule(what: str) -> pl.Expr:
@@ -30,28 +33,25 @@ def account_checks() -> list[Check]:
     return [
         (
             "season",
-            pl.when(res)
-            .then(pl.col("price_area_res"))
-            .otherwise(pl.col("price_area_non"))
-            .is_null(),
+            pl.when(res).then(param("price_area_res")).otherwise(param("price_area_non")).is_null(),
             no_rule("the area price for the category is not in force"),
         ),
         (
             "billing",
             metered
             & pl.when(res)
-            .then(pl.col("price_base_res").is_null() | pl.col("price_energy_res").is_null())
-            .otherwise(pl.col("price_base_non").is_null() | pl.col("price_energy_non").is_null()),
+            .then(param("price_base_res").is_null() | param("price_energy_res").is_null())
+            .otherwise(param("price_base_non").is_null() | param("price_energy_non").is_null()),
             no_rule("the metered two-part price (tariff.metered.*) is not in force"),
         ),
         (
             "connected_on",
-            v("connected_on") > pl.col("last_day"),
+            v("connected_on") > param("last_day"),
             str_lit("after the season's last day; bill the account in the season it was connected"),
         ),
         (
             "late_fee_rate",
-            v("late_fee_rate") > pl.col("late_rate"),
+            v("late_fee_rate") > param("late_rate"),
             pl.format("{} per day is above the legal maximum", pl.col("late_fee_rate")),
         ),
         ("supply_started_at", suspended & v("supply_started_at").is_not_null(), not_supplied),
@@ -66,7 +66,7 @@ def account_checks() -> list[Check]:
             "cutoff_from",
             ~suspended
             & cut.is_not_null()
-            & ((cut < pl.col("cutoff_first")) | (cut > pl.col("last_day"))),
+            & ((cut < param("cutoff_first")) | (cut > param("last_day"))),
             str_lit("outside 01-01 .. the season's last day (a cut-off starts after the due date)"),
         ),
         (
@@ -87,8 +87,8 @@ def account_checks() -> list[Check]:
             "waiver_kind",
             v("waiver_kind").is_not_null()
             & pl.when(v("waiver_has_children"))
-            .then(pl.col("widow_with").is_null())
-            .otherwise(~pl.col("widow_without")),
+            .then(param("widow_with").is_null())
+            .otherwise(~param("widow_without")),
             no_rule("the retired-cadre widow waiver is in force from 2005-2006"),
         ),
     ]
