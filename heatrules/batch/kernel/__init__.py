@@ -49,7 +49,7 @@ import polars as pl
 
 from ...policy import Policy
 from .arith import NONE
-from .bill import N_TOTALS, TOTALS, bill_accounts, by_account, positions
+from .bill import N_TOTALS, TOTALS, bill_accounts, by_account, new_outputs, positions
 from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
 from .lines import lines_frame
 from .no_heat import station_profiles
@@ -150,6 +150,40 @@ def _ints(frame: pl.DataFrame, col: str, fill: int = NONE) -> np.ndarray:
 
 def _bools(frame: pl.DataFrame, col: str) -> np.ndarray:
     return _ro(frame.get_column(col).fill_null(False).to_numpy(), np.bool_)
+
+
+_ACCOUNT_INTS = (
+    ("area", NONE),
+    ("kwh", NONE),
+    ("suspension", 0),
+    ("connected_on", NONE),
+    ("cutoff_from", NONE),
+    ("supply_started_at", NONE),
+    ("supply_stopped_at", NONE),
+    ("as_of", NONE),
+    ("late_fee_rate", NONE),
+)
+_ACCOUNT_BOOLS = ("residential", "metered", "waiver", "has_children")
+
+
+def _account_columns(accounts: pl.DataFrame) -> list[np.ndarray]:
+    """The account columns in :func:`.bill.bill_accounts`' order (one parallel polars pass)."""
+    cols = accounts.select(
+        *(pl.col(c).cast(pl.Int64).fill_null(fill) for c, fill in _ACCOUNT_INTS),
+        *(pl.col(c).fill_null(False) for c in _ACCOUNT_BOOLS),
+    )
+    ints = {c: _ro(cols.get_column(c).to_numpy()) for c, _ in _ACCOUNT_INTS}
+    bools = {c: _ro(cols.get_column(c).to_numpy(), np.bool_) for c in _ACCOUNT_BOOLS}
+    return [
+        bools["residential"],
+        bools["metered"],
+        *(ints[c] for c in ("area", "kwh", "suspension", "connected_on", "cutoff_from")),
+        *(ints[c] for c in ("supply_started_at", "supply_stopped_at")),
+        bools["waiver"],
+        bools["has_children"],
+        ints["as_of"],
+        ints["late_fee_rate"],
+    ]
 
 
 def _take(values: np.ndarray, order: np.ndarray) -> np.ndarray:
@@ -273,13 +307,7 @@ def run(
     )
     clock.lap("prepare: station outages")
 
-    B = np.empty((N_TOTALS + len(CODES), n), dtype=np.int64)
-    present = np.empty(n, dtype=np.int64)
-    D = np.empty((2, n), dtype=np.int64)
-    t_fen = np.empty(tp.height, dtype=np.int64)
-    t_days = np.empty(tp.height, dtype=np.int64)
-    t_why = np.empty(tp.height, dtype=np.int64)
-    nh_count = np.empty(n, dtype=np.int64)
+    B, present, D, t_fen, t_days, t_why, nh_count = new_outputs(N_TOTALS + len(CODES), n, tp.height)
     S = _ro(
         np.array(
             [sw.divisor_days, sw.daily_fee_rounded_first, sw.temperature_ceil, sw.no_union],
@@ -290,19 +318,7 @@ def run(
     args: list[Any] = [
         P, b_off, b_above, b_upto, b_rate, S,
         sidx,
-        _bools(accounts, "residential"),
-        _bools(accounts, "metered"),
-        _ints(accounts, "area"),
-        _ints(accounts, "kwh"),
-        _ints(accounts, "suspension", 0),
-        _ints(accounts, "connected_on"),
-        _ints(accounts, "cutoff_from"),
-        _ints(accounts, "supply_started_at"),
-        _ints(accounts, "supply_stopped_at"),
-        _bools(accounts, "waiver"),
-        _bools(accounts, "has_children"),
-        _ints(accounts, "as_of"),
-        _ints(accounts, "late_fee_rate"),
+        *_account_columns(accounts),
         acc_group,
         own_off, own_start, own_end, own_sup,
         st_off, st_start, st_end, st_sup,
@@ -401,6 +417,7 @@ def load_compiled() -> None:
     P = _ro(np.zeros((1, len(PARAM_COLUMNS)), dtype=np.int64))
     S = _ro(np.zeros(4, dtype=np.int64))
     positions(i)
+    new_outputs(1, 0, 0)
     by_account(i, i, 0)
     station_profiles(P, i, one, i, i, b, 1)
     w = np.zeros(0, dtype=np.int64)

@@ -349,6 +349,26 @@ def bill_accounts(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def new_outputs(rows, n, n_records):  # type: ignore[no-untyped-def]
+    """The pass's output arrays: ``B[rows, n]``, present, ``D[2, n]``, the records' fen, days
+    and why, the no-heat line counts.
+
+    Allocated by numba rather than numpy: numpy asks the kernel for transparent huge pages,
+    whose first touch can stall on memory compaction on a busy machine (measured: the pass
+    took 0.17-0.55 s on the same input, 0.20-0.22 s with these).
+    """
+    return (
+        np.empty((rows, n), dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+        np.empty((2, n), dtype=np.int64),
+        np.empty(n_records, dtype=np.int64),
+        np.empty(n_records, dtype=np.int64),
+        np.empty(n_records, dtype=np.int64),
+        np.empty(n, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
 def positions(acct):  # type: ignore[no-untyped-def]
     """``pos_of[acct]``: the row of each billed account key (−1 for keys not billed)."""
     size = 0
