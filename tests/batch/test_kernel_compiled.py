@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from heatrules.batch import bill_frame
-from heatrules.batch.kernel.bill import bill_accounts, by_account, new_outputs, positions
+from heatrules.batch.kernel.bill import (
+    account_groups,
+    bill_accounts,
+    by_account,
+    new_outputs,
+    positions,
+    scratch_sizes,
+)
 from heatrules.batch.kernel.no_heat import station_profiles
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "batch"
@@ -19,5 +26,13 @@ def test_a_run_uses_the_signature_loaded_at_import() -> None:
         temperature=EXAMPLES / "temperature.csv",
         payments=EXAMPLES / "payments.csv",
     )
-    for dispatcher in (bill_accounts, by_account, new_outputs, positions, station_profiles):
+    for dispatcher in (
+        account_groups,
+        bill_accounts,
+        by_account,
+        new_outputs,
+        positions,
+        scratch_sizes,
+        station_profiles,
+    ):
         assert len(dispatcher.signatures) == 1, dispatcher.signatures

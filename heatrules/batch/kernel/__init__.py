@@ -49,7 +49,16 @@ import polars as pl
 
 from ...policy import Policy
 from .arith import NONE
-from .bill import N_TOTALS, TOTALS, bill_accounts, by_account, new_outputs, positions
+from .bill import (
+    N_TOTALS,
+    TOTALS,
+    account_groups,
+    bill_accounts,
+    by_account,
+    new_outputs,
+    positions,
+    scratch_sizes,
+)
 from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
 from .lines import lines_frame
 from .no_heat import station_profiles
@@ -214,8 +223,8 @@ def _station_groups(
         .replace_strict(names, code, default=-1, return_dtype=pl.Int64)
         .to_numpy()
     )
-    acc_group = np.where(acc_code >= 0, table[np.maximum(acc_code, 0) * n_seasons + sidx], -1)
-    return acc_group.astype(np.int64), table[flat], (uniq % n_seasons).astype(np.int64)
+    acc_group = account_groups(_ro(acc_code), sidx, _ro(table), n_seasons)
+    return acc_group, table[flat], (uniq % n_seasons).astype(np.int64)
 
 
 def run(
@@ -288,11 +297,9 @@ def run(
     pay_amount = _take(_ints(payments, "amount"), pay_order)
     clock.lap("prepare: payments")
     # scratch space: an account's intervals, its payments
-    st_n = np.diff(st_off)
-    own_st = st_n[np.maximum(acc_group, 0)] * (acc_group >= 0) if len(st_n) else 0
-    max_iv = max(int((np.diff(own_off) + own_st).max()) + 2 if n else 1, 1)
-    max_pay = max(int(np.diff(pay_off).max()) if n else 1, 1)
     st_off, own_off, t_off, pay_off = (_ro(a) for a in (st_off, own_off, t_off, pay_off))
+    max_iv, max_pay = scratch_sizes(own_off, st_off, acc_group, pay_off)
+    st_n = np.diff(st_off)
     g_count, g_cs, g_ce, _, g_sd, g_od = (
         _ro(a)
         for a in station_profiles(
@@ -418,6 +425,8 @@ def load_compiled() -> None:
     S = _ro(np.zeros(4, dtype=np.int64))
     positions(i)
     new_outputs(1, 0, 0)
+    account_groups(i, i, i, 1)
+    scratch_sizes(one, one, i, one)
     by_account(i, i, 0)
     station_profiles(P, i, one, i, i, b, 1)
     w = np.zeros(0, dtype=np.int64)

@@ -369,6 +369,31 @@ def new_outputs(rows, n, n_records):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
+def account_groups(station_code, sidx, table, n_seasons):  # type: ignore[no-untyped-def]
+    """Each account's station group: ``table[station code × seasons + season]`` (−1: none)."""
+    out = np.empty(len(station_code), dtype=np.int64)
+    for i in range(len(station_code)):
+        c = station_code[i]
+        out[i] = table[c * n_seasons + sidx[i]] if c >= 0 else -1
+    return out
+
+
+@njit(cache=True)
+def scratch_sizes(own_off, st_off, group, pay_off):  # type: ignore[no-untyped-def]
+    """(most intervals, most payments) of one account: the pass's scratch space."""
+    max_iv = 1
+    max_pay = 1
+    for i in range(len(own_off) - 1):
+        k = own_off[i + 1] - own_off[i] + 2
+        g = group[i]
+        if g >= 0:
+            k += st_off[g + 1] - st_off[g]
+        max_iv = max(max_iv, k)
+        max_pay = max(max_pay, pay_off[i + 1] - pay_off[i])
+    return max_iv, max_pay
+
+
+@njit(cache=True)
 def positions(acct):  # type: ignore[no-untyped-def]
     """``pos_of[acct]``: the row of each billed account key (−1 for keys not billed)."""
     size = 0
