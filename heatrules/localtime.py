@@ -33,7 +33,11 @@ def parse_timestamp(text: str) -> datetime:
         digits = m.group("tz")[1:].replace(":", "")
         if int(digits[:2]) > 23 or (len(digits) > 2 and int(digits[2:]) > 59):
             raise ValueError(f"{text!r} has an impossible UTC offset {m.group('tz')}")
-    if m is None and isinstance(text, str) and re.fullmatch(r".*[T ]\d{2}:\d{2}:\d{2}\.\d{7,}.*", text):
+    if (
+        m is None
+        and isinstance(text, str)
+        and re.fullmatch(r".*[T ]\d{2}:\d{2}:\d{2}\.\d{7,}.*", text)
+    ):
         raise ValueError(f"{text!r} has more than 6 fractional-second digits (microseconds)")
     if m is None:
         raise ValueError(

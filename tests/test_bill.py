@@ -30,25 +30,46 @@ def cases(draw: st.DrawFn) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 4))):
         s = T0 + timedelta(minutes=draw(st.integers(0, 130 * 24 * 60)))
         e = s + timedelta(minutes=draw(st.integers(1, 6 * 24 * 60)))
-        no_heat.append({"start": s.isoformat(), "end": e.isoformat(), "cause": draw(st.sampled_from(["supplier", "facility", "external"]))})
+        no_heat.append(
+            {
+                "start": s.isoformat(),
+                "end": e.isoformat(),
+                "cause": draw(st.sampled_from(["supplier", "facility", "external"])),
+            }
+        )
     temps = []
     for i in range(draw(st.integers(0, 2))):
         day = datetime(2024, 11, 20) + timedelta(days=draw(st.integers(0, 100)))
         t = day.replace(hour=10 + i)
-        rec: dict[str, Any] = {"room": f"r{i}", "room_area_m2": area, "measured_at": t.isoformat(), "celsius": str(draw(st.integers(0, 200)) / 10), "standard_celsius": "18.0"}
+        rec: dict[str, Any] = {
+            "room": f"r{i}",
+            "room_area_m2": area,
+            "measured_at": t.isoformat(),
+            "celsius": str(draw(st.integers(0, 200)) / 10),
+            "standard_celsius": "18.0",
+        }
         if draw(st.booleans()):
             rec["restored_at"] = (t + timedelta(days=draw(st.integers(1, 20)))).isoformat()
         temps.append(rec)
     payments = [
-        {"date": (datetime(2024, 12, 1) + timedelta(days=draw(st.integers(0, 90)))).date().isoformat(), "amount": f"{draw(st.integers(1, 500000)) / 100:.2f}"}
+        {
+            "date": (datetime(2024, 12, 1) + timedelta(days=draw(st.integers(0, 90))))
+            .date()
+            .isoformat(),
+            "amount": f"{draw(st.integers(1, 500000)) / 100:.2f}",
+        }
         for _ in range(draw(st.integers(0, 3)))
     ]
     extra: dict[str, Any] = {}
     if draw(st.booleans()):
-        extra["as_of"] = (datetime(2024, 12, 15) + timedelta(days=draw(st.integers(0, 200)))).date().isoformat()
+        extra["as_of"] = (
+            (datetime(2024, 12, 15) + timedelta(days=draw(st.integers(0, 200)))).date().isoformat()
+        )
     if category == "residential" and draw(st.integers(0, 4)) == 0:
         extra["waiver"] = {"kind": "cadre_widow", "has_children": draw(st.booleans())}
-    return make_case(account=account, no_heat=no_heat, temperature=temps, payments=payments, **extra)
+    return make_case(
+        account=account, no_heat=no_heat, temperature=temps, payments=payments, **extra
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -73,7 +94,9 @@ def test_json_round_trip_is_lossless(case: dict[str, Any]) -> None:
     data = json.loads(b.to_json())
     assert "-0.00" not in b.to_json()
     assert [Decimal(ln["amount"]) for ln in data["lines"]] == [ln.amount for ln in b.lines]
-    assert {k: Decimal(v) for k, v in data["totals"].items()} == {k: Decimal(v) for k, v in b.totals.to_dict().items()}
+    assert {k: Decimal(v) for k, v in data["totals"].items()} == {
+        k: Decimal(v) for k, v in b.totals.to_dict().items()
+    }
     assert data["rules_version"] and data["account_id"] == case["account"]["id"]
     # the bill JSON's facts re-enter as a case (a case is JSON): same bill
     assert bill(json.loads(json.dumps(case))).to_dict() == b.to_dict()

@@ -17,14 +17,39 @@ from .conftest import make_case, run
 
 @pytest.mark.parametrize(
     "area",
-    [True, False, "NaN", "nan", "Infinity", "-inf", "", " 5", "5 ", "1_000", "1,000", "1e3", "１００", "100.001", "0", "-5", "0.00", [100], {"v": 1}, None, 64.21],
+    [
+        True,
+        False,
+        "NaN",
+        "nan",
+        "Infinity",
+        "-inf",
+        "",
+        " 5",
+        "5 ",
+        "1_000",
+        "1,000",
+        "1e3",
+        "１００",
+        "100.001",
+        "0",
+        "-5",
+        "0.00",
+        [100],
+        {"v": 1},
+        None,
+        64.21,
+    ],
 )
 def test_bad_areas_name_the_field(area: Any) -> None:
     with pytest.raises(CaseError, match="billing_area_m2"):
         run(account={"billing_area_m2": area})
 
 
-@pytest.mark.parametrize(("area", "charges"), [("100.000", "2500.00"), ("0100", "2500.00"), (100, "2500.00"), (Decimal("64.21"), "1605.25")])
+@pytest.mark.parametrize(
+    ("area", "charges"),
+    [("100.000", "2500.00"), ("0100", "2500.00"), (100, "2500.00"), (Decimal("64.21"), "1605.25")],
+)
 def test_good_areas(area: Any, charges: str) -> None:
     assert run(account={"billing_area_m2": area}).totals.charges == Decimal(charges)
 
@@ -43,13 +68,23 @@ def test_unknown_keys_are_errors_naming_the_key() -> None:
 
 
 def test_null_and_empty_lists_are_absent_facts() -> None:
-    b = run(no_heat=None, temperature=[], payments=None, supply=None, waiver=None, account={"billing": None, "connected_on": None})
+    b = run(
+        no_heat=None,
+        temperature=[],
+        payments=None,
+        supply=None,
+        waiver=None,
+        account={"billing": None, "connected_on": None},
+    )
     assert b.totals.charges == Decimal("2500.00")
 
 
 def test_every_problem_is_reported() -> None:
     with pytest.raises(CaseError) as err:
-        run(account={"billing_area_m2": "x", "category": "shop"}, payments=[{"date": "2025-13-01", "amount": "0"}])
+        run(
+            account={"billing_area_m2": "x", "category": "shop"},
+            payments=[{"date": "2025-13-01", "amount": "0"}],
+        )
     msg = str(err.value)
     for part in ("billing_area_m2", "category", "payments[0].date", "payments[0].amount"):
         assert part in msg
@@ -77,15 +112,29 @@ def test_yaml_is_read_without_yaml11_coercions(tmp_path: Path) -> None:
 
 
 def test_yaml_tagged_number_id_is_a_number(tmp_path: Path) -> None:
-    f = write(tmp_path, "c.yaml", "season: '2024-2025'\naccount: {id: !!int 10023, category: residential, billing_area_m2: '1'}\n")
+    f = write(
+        tmp_path,
+        "c.yaml",
+        "season: '2024-2025'\naccount: {id: !!int 10023, category: residential, billing_area_m2: '1'}\n",
+    )
     with pytest.raises(CaseError, match="id"):
         load_cases(f)
 
 
 def test_json_numbers_are_exact_and_nan_is_rejected(tmp_path: Path) -> None:
-    good = write(tmp_path, "a.json", json.dumps(make_case(account={"billing_area_m2": 0})).replace('"billing_area_m2": 0', '"billing_area_m2": 64.21'))
+    good = write(
+        tmp_path,
+        "a.json",
+        json.dumps(make_case(account={"billing_area_m2": 0})).replace(
+            '"billing_area_m2": 0', '"billing_area_m2": 64.21'
+        ),
+    )
     assert bill(load_cases(good)[0]).totals.charges == Decimal("1605.25")
-    bad = write(tmp_path, "b.json", '{"season": "2024-2025", "account": {"id": "x", "category": "residential", "billing_area_m2": NaN}}')
+    bad = write(
+        tmp_path,
+        "b.json",
+        '{"season": "2024-2025", "account": {"id": "x", "category": "residential", "billing_area_m2": NaN}}',
+    )
     with pytest.raises(CaseError, match="billing_area_m2"):
         load_cases(bad)
 
@@ -110,7 +159,9 @@ def test_jsonl_and_cases_mapping(tmp_path: Path) -> None:
         ("x.yaml", "42", "expected a case"),
     ],
 )
-def test_unreadable_files_are_clear_errors(tmp_path: Path, name: str, content: str, message: str) -> None:
+def test_unreadable_files_are_clear_errors(
+    tmp_path: Path, name: str, content: str, message: str
+) -> None:
     with pytest.raises(InputFileError, match=message):
         read_cases(write(tmp_path, name, content))
 
@@ -141,7 +192,16 @@ def test_limits_on_money_and_temperature() -> None:
     with pytest.raises(CaseError, match=r"payments\[0\]\.amount"):
         run(payments=[{"date": "2024-12-01", "amount": "1" + "0" * 32}])
     with pytest.raises(CaseError, match="celsius"):
-        run(temperature=[{"room": "a", "room_area_m2": "10", "measured_at": "2024-12-01T10:00", "celsius": "-300"}])
+        run(
+            temperature=[
+                {
+                    "room": "a",
+                    "room_area_m2": "10",
+                    "measured_at": "2024-12-01T10:00",
+                    "celsius": "-300",
+                }
+            ]
+        )
 
 
 def test_deeply_nested_input_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 from hypothesis import given
@@ -43,7 +44,7 @@ spans = st.lists(st.tuples(st.integers(0, 500), st.integers(1, 100)), max_size=8
 def test_union_is_disjoint_sorted_and_covers_the_same_time(raw: list[tuple[int, int]]) -> None:
     ivs = [iv(a, a + n) for a, n in raw]
     merged = union(ivs)
-    for a, b in zip(merged, merged[1:], strict=False):
+    for a, b in itertools.pairwise(merged):
         assert a.end < b.start
     for x in ivs:
         assert covered(x, merged) == x.length

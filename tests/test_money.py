@@ -23,7 +23,7 @@ def test_never_negative_zero() -> None:
     assert fmt(Decimal("-0.004")) == "0.00"
 
 
-@given(st.fractions(min_value=-10**7, max_value=10**7, max_denominator=10**6))
+@given(st.fractions(min_value=-(10**7), max_value=10**7, max_denominator=10**6))
 def test_to_fen_matches_decimal_half_up(value: Fraction) -> None:
     expected = fen(abs(value)) * (1 if value >= 0 else -1)
     assert to_fen(value) == expected + Decimal("0.00")

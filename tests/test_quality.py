@@ -21,8 +21,18 @@ def _tool(name: str) -> str:
     return found
 
 
+CODE = ["heatrules", "tests", "benchmarks", "examples"]
+
+
 def test_ruff_clean() -> None:
-    proc = subprocess.run([_tool("ruff"), "check", "heatrules"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([_tool("ruff"), "check", *CODE], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_ruff_formatted() -> None:
+    proc = subprocess.run(
+        [_tool("ruff"), "format", "--check", *CODE], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

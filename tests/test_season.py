@@ -7,7 +7,13 @@ from heatrules import Parameters, Season
 
 @pytest.mark.parametrize(
     ("season", "days"),
-    [("2023-2024", 122), ("2024-2025", 121), ("2027-2028", 122), ("2003-2004", 122), ("2099-2100", 121)],
+    [
+        ("2023-2024", 122),
+        ("2024-2025", 121),
+        ("2027-2028", 122),
+        ("2003-2004", 122),
+        ("2099-2100", 121),
+    ],
 )
 def test_statutory_days_count_29_february(season: str, days: int) -> None:
     assert Parameters.default().period(Season.parse(season)).days == days

@@ -215,13 +215,29 @@ def test_a_duplicated_claim_with_one_bad_row_is_compared_on_neither(tmp_path: Pa
 
     root = Path(__file__).resolve().parents[2] / "examples" / "audit"
     claimed = tmp_path / "claimed.csv"
-    claimed.write_text("account_id,season,charges\nS03,2024-2025,abc\nS03,2024-2025,2400.00\n", encoding="utf-8")
+    claimed.write_text(
+        "account_id,season,charges\nS03,2024-2025,abc\nS03,2024-2025,2400.00\n", encoding="utf-8"
+    )
     out = tmp_path / "out"
-    code = main([
-        "audit", "--claimed", str(claimed), "--accounts", str(root / "accounts.csv"),
-        "--no-heat", str(root / "no_heat.csv"), "--temperature", str(root / "temperature.csv"),
-        "--payments", str(root / "payments.csv"), "--out", str(out), "--format", "csv",
-    ])
+    code = main(
+        [
+            "audit",
+            "--claimed",
+            str(claimed),
+            "--accounts",
+            str(root / "accounts.csv"),
+            "--no-heat",
+            str(root / "no_heat.csv"),
+            "--temperature",
+            str(root / "temperature.csv"),
+            "--payments",
+            str(root / "payments.csv"),
+            "--out",
+            str(out),
+            "--format",
+            "csv",
+        ]
+    )
     assert code == 0
     rejects = (out / "rejects.csv").read_text(encoding="utf-8")
     assert "more than one row" in rejects and "not a plain amount" in rejects

@@ -23,7 +23,13 @@ def pay(day: str, amount: str = "2500.00") -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("paid", "days"),
-    [("2024-12-30", 0), ("2024-12-31", 0), ("2025-01-01", 1), ("2025-01-02", 2), ("2025-03-15", 74)],
+    [
+        ("2024-12-30", 0),
+        ("2024-12-31", 0),
+        ("2025-01-01", 1),
+        ("2025-01-02", 2),
+        ("2025-03-15", 74),
+    ],
 )
 def test_payment_on_the_due_date_vs_the_day_after(paid: str, days: int) -> None:
     b = run(payments=[pay(paid)], as_of="2025-03-31")
@@ -42,11 +48,15 @@ def test_accrual_continues_after_the_season() -> None:
 
 
 def test_partial_payments_lower_the_unpaid_part_from_the_next_day() -> None:
-    b = run(payments=[pay("2025-01-05", "1000.00"), pay("2025-01-20", "1500.00")], as_of="2025-03-15")
+    b = run(
+        payments=[pay("2025-01-05", "1000.00"), pay("2025-01-20", "1500.00")], as_of="2025-03-15"
+    )
     assert b.totals.late_fees == fen(RATE * (2500 * 5 + 1500 * 15))
 
 
-@pytest.mark.parametrize(("rate", "ok"), [("0", True), ("0.001", True), ("0.002", True), ("0.0021", False)])
+@pytest.mark.parametrize(
+    ("rate", "ok"), [("0", True), ("0.001", True), ("0.002", True), ("0.0021", False)]
+)
 def test_contract_rate_bounds(rate: str, ok: bool) -> None:
     if ok:
         b = run(account={"late_fee_rate": rate}, as_of="2025-01-10")

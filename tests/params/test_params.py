@@ -37,8 +37,8 @@ def test_edited_copy_changes_price_and_band_edge(params_copy: Path) -> None:
     tariffs = params_copy / "tariffs.yaml"
     text = tariffs.read_text(encoding="utf-8")
     text = text.replace(
-        '      citation: {document: PR-RES, article: 第一条, text: 采暖期居民住宅集中供热价格',
-        '      citation: {document: PR-RES, article: 第一条, text: 采暖期居民住宅集中供热价格',
+        "      citation: {document: PR-RES, article: 第一条, text: 采暖期居民住宅集中供热价格",
+        "      citation: {document: PR-RES, article: 第一条, text: 采暖期居民住宅集中供热价格",
     )
     # a new residential price of 30.00 from 2026-2027
     text = text.replace(
@@ -81,7 +81,9 @@ def test_citations_on_lines_come_from_the_parameter_records(params_copy: Path) -
         f.read_text(encoding="utf-8").replace("article: 第十六条,", "article: 第十六条（测试）,"),
         encoding="utf-8",
     )
-    c = make_case(no_heat=[{"start": "2024-12-01T00:00", "end": "2024-12-03T00:00", "cause": "facility"}])
+    c = make_case(
+        no_heat=[{"start": "2024-12-01T00:00", "end": "2024-12-03T00:00", "cause": "facility"}]
+    )
     line = bill(c, Parameters.load(params_copy)).lines_of("refund.facility_outage")[0]
     assert line.citation.article == "第十六条（测试）"
 
@@ -142,7 +144,11 @@ def test_formula_code_holds_no_legal_numbers(module: str) -> None:
     tree = ast.parse((CODE / module).read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, (int, float))
+            and not isinstance(node.value, bool)
+        ):
             if node.value not in (0, 1, 100):
                 found.append((node.lineno, node.value))
         if (
@@ -159,7 +165,9 @@ def test_formula_code_holds_no_legal_numbers(module: str) -> None:
 
 def test_negative_parameter_values_are_rejected(params_copy: Path) -> None:
     f = params_copy / "tariffs.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace('value: "25.00"', 'value: "-25"', 1), encoding="utf-8")
+    f.write_text(
+        f.read_text(encoding="utf-8").replace('value: "25.00"', 'value: "-25"', 1), encoding="utf-8"
+    )
     with pytest.raises(ParameterError, match="negative"):
         Parameters.load(params_copy)
 

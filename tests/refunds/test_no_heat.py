@@ -122,7 +122,11 @@ def _iso(t: datetime) -> str:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.tuples(start_hours, lengths, st.sampled_from(["facility", "external"])), min_size=1, max_size=5),
+    st.lists(
+        st.tuples(start_hours, lengths, st.sampled_from(["facility", "external"])),
+        min_size=1,
+        max_size=5,
+    ),
     lengths,
 )
 def test_longer_facility_outages_never_lower_the_refund(
@@ -141,7 +145,9 @@ def test_longer_facility_outages_never_lower_the_refund(
 
 @settings(max_examples=60, deadline=None)
 @given(start_hours, lengths, lengths, causes)
-def test_a_longer_single_outage_never_lowers_the_refund(h: int, m: int, extra: int, cause: str) -> None:
+def test_a_longer_single_outage_never_lowers_the_refund(
+    h: int, m: int, extra: int, cause: str
+) -> None:
     start = T0 + timedelta(hours=h)
     short = run(no_heat=[outage(_iso(start), _iso(start + timedelta(minutes=m)), cause)])
     long_ = run(no_heat=[outage(_iso(start), _iso(start + timedelta(minutes=m + extra)), cause)])
@@ -153,10 +159,18 @@ def test_uniting_two_short_supplier_outages_counts_one_part_day() -> None:
     short supplier outages that come to touch are one part day, not two: lengthening one of
     them can lower the refund. This is the rule, not a defect; the properties above hold where
     the rule is monotone."""
-    apart = run(no_heat=[outage("2024-12-01T00:00", "2024-12-01T00:30", "supplier"),
-                         outage("2024-12-01T01:00", "2024-12-01T01:01", "supplier")])
-    joined = run(no_heat=[outage("2024-12-01T00:00", "2024-12-01T01:00", "supplier"),
-                          outage("2024-12-01T01:00", "2024-12-01T01:01", "supplier")])
+    apart = run(
+        no_heat=[
+            outage("2024-12-01T00:00", "2024-12-01T00:30", "supplier"),
+            outage("2024-12-01T01:00", "2024-12-01T01:01", "supplier"),
+        ]
+    )
+    joined = run(
+        no_heat=[
+            outage("2024-12-01T00:00", "2024-12-01T01:00", "supplier"),
+            outage("2024-12-01T01:00", "2024-12-01T01:01", "supplier"),
+        ]
+    )
     assert apart.amount("refund.supplier_outage") == -2 * fen(2 * D)
     assert joined.amount("refund.supplier_outage") == -fen(2 * D)
 

@@ -82,8 +82,12 @@ def test_outage_hours_are_removed_even_when_the_outage_refunds_nothing() -> None
 
 
 def test_deemed_failure_and_user_fault() -> None:
-    assert run(temperature=[rec(None, deemed_failure=True)]).amount("refund.temperature") == -fen(D * 10)
-    assert run(temperature=[rec("17.9", deemed_failure=True)]).amount("refund.temperature") == -fen(D * 10)
+    assert run(temperature=[rec(None, deemed_failure=True)]).amount("refund.temperature") == -fen(
+        D * 10
+    )
+    assert run(temperature=[rec("17.9", deemed_failure=True)]).amount("refund.temperature") == -fen(
+        D * 10
+    )
     b = run(temperature=[rec("5", deemed_failure=True, user_fault="covered_radiator")])
     assert b.amount("refund.temperature") == Decimal("0.00")
     assert "radiator" in b.lines_of("refund.temperature")[0].explain_en
@@ -96,7 +100,9 @@ def test_remeasurement_rebands_and_cuts_the_earlier_window() -> None:
             rec("17.0", measured_at="2024-12-05T10:00", restored_at="2024-12-08T10:00"),
         ]
     )
-    assert b.amount("refund.temperature") == -(fen(D * Fraction(1, 2) * 4) + fen(D * Fraction(1, 10) * 3))
+    assert b.amount("refund.temperature") == -(
+        fen(D * Fraction(1, 2) * 4) + fen(D * Fraction(1, 10) * 3)
+    )
 
 
 def test_window_outside_the_supplied_season_refunds_zero_with_a_line() -> None:
@@ -129,12 +135,17 @@ def test_bad_records_name_the_field(field: str, value: str, path: str) -> None:
 
 
 def test_measuring_hours_are_inclusive_at_both_ends() -> None:
-    b = run(temperature=[rec("15.0", measured_at="2024-12-01T08:00", restored_at="2024-12-03T21:00")])
+    b = run(
+        temperature=[rec("15.0", measured_at="2024-12-01T08:00", restored_at="2024-12-03T21:00")]
+    )
     assert b.amount("refund.temperature") == -fen(D * Fraction(1, 2) * 2)
 
 
 def test_at_most_two_measurement_instants_a_day() -> None:
-    two = [rec("15.0", room="a", restored_at=None), rec("15.0", room="b", measured_at="2024-12-01T15:00", restored_at=None)]
+    two = [
+        rec("15.0", room="a", restored_at=None),
+        rec("15.0", room="b", measured_at="2024-12-01T15:00", restored_at=None),
+    ]
     run(temperature=two)
     three = [*two, rec("15.0", room="c", measured_at="2024-12-01T20:00", restored_at=None)]
     with pytest.raises(CaseError, match="at most 2"):
@@ -147,7 +158,10 @@ def test_non_residential_needs_a_standard() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.decimals(min_value=-10, max_value=25, places=1), st.decimals(min_value=-10, max_value=25, places=1))
+@given(
+    st.decimals(min_value=-10, max_value=25, places=1),
+    st.decimals(min_value=-10, max_value=25, places=1),
+)
 def test_colder_never_refunds_less(a: Decimal, b: Decimal) -> None:
     lo, hi = min(a, b), max(a, b)
     cold = run(temperature=[rec(str(lo))]).totals.refunds

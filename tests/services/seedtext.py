@@ -15,7 +15,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT.parent / "shared" / "seed" / "duty-catalog.txt"
 SPEC = ROOT.parent / "shared" / "spec" / "services.md"
-KEYS = ("序号", "名称", "法定依据", "实施机构", "职责边界", "运行流程", "运行要件", "责任事项", "监督方式")
+KEYS = (
+    "序号",
+    "名称",
+    "法定依据",
+    "实施机构",
+    "职责边界",
+    "运行流程",
+    "运行要件",
+    "责任事项",
+    "监督方式",
+)
 
 
 def _clean(text: str) -> str:

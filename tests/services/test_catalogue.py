@@ -141,14 +141,10 @@ def test_documents_table_matches_the_spec() -> None:
             seen.add(code)
             if "any item handled by an agent" in items_cell:
                 expected = set(APPLICATION_IDS)
-                actual = {
-                    i.id for i in CAT if i.documents.agent and code in i.documents.agent.adds
-                }
+                actual = {i.id for i in CAT if i.documents.agent and code in i.documents.agent.adds}
             elif "agent" in items_cell:
                 expected = ids
-                actual = {
-                    i.id for i in CAT if i.documents.agent and code in i.documents.agent.adds
-                }
+                actual = {i.id for i in CAT if i.documents.agent and code in i.documents.agent.adds}
             elif "non-residential" in items_cell:
                 expected = ids
                 actual = {
@@ -193,11 +189,14 @@ def test_needs_follow_the_spec() -> None:
     needs = {i: set(CAT.needs(CAT.item(i))) for i in APPLICATION_IDS}
     assert {i for i, n in needs.items() if "category" in n} == {"5.1", "6.1"}
     assert {i for i, n in needs.items() if "season" in n} == {
-        "2.1", "2.2", "3.1", "4.1", "4.2", "6.2"
+        "2.1",
+        "2.2",
+        "3.1",
+        "4.1",
+        "4.2",
+        "6.2",
     }
-    assert {i for i, n in needs.items() if "applied_on" in n} == {
-        "2.1", "2.2", "3.1", "4.1", "4.2"
-    }
+    assert {i for i, n in needs.items() if "applied_on" in n} == {"2.1", "2.2", "3.1", "4.1", "4.2"}
 
 
 def test_catalogue_exports_as_json() -> None:
@@ -247,10 +246,14 @@ def _broken(tmp_path: Path, old: str, new: str) -> Path:
             r"items\[0\]\.checks\[1\]: unknown check 'in_netwrk'",
         ),
         ('- id: "1.2"', '- id: "1.1"', r"items\[1\]\.id: item '1\.1' appears twice"),
-        ("supervision_phone: \"96677\"", "supervision_phone: \"9667x\"", r"not a phone number"),
+        ('supervision_phone: "96677"', 'supervision_phone: "9667x"', r"not a phone number"),
         ("parameter: suspension.apply_by", "parameter: suspension.apply_until", r"no parameter"),
         ("  tianjin_heating:\n", "  tianjin_heat:\n", r"unknown body 'tianjin_heating'"),
-        ("    boundary: {zh: 各供热公司营业站,", "    boundry: {zh: 各供热公司营业站,", r"boundry: Extra"),
+        (
+            "    boundary: {zh: 各供热公司营业站,",
+            "    boundry: {zh: 各供热公司营业站,",
+            r"boundry: Extra",
+        ),
     ],
 )
 def test_a_broken_catalogue_is_a_clear_error(

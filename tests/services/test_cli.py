@@ -176,7 +176,9 @@ def test_workorder_example(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_workorder_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "workorder", str(EXAMPLES / "workorder-7.1.yaml"), "--format", "json")
+    code, out, _ = run(
+        capsys, "workorder", str(EXAMPLES / "workorder-7.1.yaml"), "--format", "json"
+    )
     assert code == 0
     (data,) = json_lines(out)
     assert data["item"] == "7.1" and data["order_id"] == "WO-20251203-0001"
@@ -196,7 +198,9 @@ def test_workorder_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_workorder_measurement_goes_into_a_6_2_application(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, out, _ = run(capsys, "workorder", str(EXAMPLES / "workorder-7.4.yaml"), "--format", "json")
+    code, out, _ = run(
+        capsys, "workorder", str(EXAMPLES / "workorder-7.4.yaml"), "--format", "json"
+    )
     assert code == 0
     (data,) = json_lines(out)
     assert data["measurement"] == {
@@ -240,12 +244,18 @@ def test_workorder_invalid_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('item: "2.1"\norder_id: x\nevents: [{at: "2025-12-03T08:00", event: receive}]\n',
-         "is an application, not a hotline work order"),
-        ('item: "7.1"\norder_id: x\nevents: [{at: "2025-12-03", event: receive}]\n',
-         "events[0].at"),
-        ('item: "7.1"\norder_id: x\nevents: [{at: "2025-12-03T08:00", event: receive}]\nnote: y\n',
-         "note: unknown key"),
+        (
+            'item: "2.1"\norder_id: x\nevents: [{at: "2025-12-03T08:00", event: receive}]\n',
+            "is an application, not a hotline work order",
+        ),
+        (
+            'item: "7.1"\norder_id: x\nevents: [{at: "2025-12-03", event: receive}]\n',
+            "events[0].at",
+        ),
+        (
+            'item: "7.1"\norder_id: x\nevents: [{at: "2025-12-03T08:00", event: receive}]\nnote: y\n',
+            "note: unknown key",
+        ),
         ("- a\n- b\n", "expected a work order"),
         ("item: [\n", "not valid YAML"),
     ],
@@ -297,7 +307,9 @@ def test_every_bad_input_problem_on_its_own_line(
     assert code == 2
     lines = err.splitlines()
     assert len(lines) == 3
-    assert lines[0].endswith("applications[0].applied_on: '2025-9-18' is not an ISO calendar date YYYY-MM-DD")
+    assert lines[0].endswith(
+        "applications[0].applied_on: '2025-9-18' is not an ISO calendar date YYYY-MM-DD"
+    )
     assert "applications[0].documents[0]: unknown document code 'id_crad'" in lines[1]
     assert "applications[1].item: 7.10" in lines[2]
 
@@ -327,11 +339,15 @@ def test_apply_and_workorder_read_standard_input(
 
     from heatrules.cli import main as cli_main
 
-    order = {"item": "7.10", "order_id": "X", "events": [
-        {"at": "2025-12-03T09:00", "event": "receive"},
-        {"at": "2025-12-03T09:05", "event": "answer"},
-        {"at": "2025-12-03T09:10", "event": "close"},
-    ]}
+    order = {
+        "item": "7.10",
+        "order_id": "X",
+        "events": [
+            {"at": "2025-12-03T09:00", "event": "receive"},
+            {"at": "2025-12-03T09:05", "event": "answer"},
+            {"at": "2025-12-03T09:10", "event": "close"},
+        ],
+    }
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(_json.dumps(order).encode())))
     assert cli_main(["workorder", "-", "--format", "json"]) == 0
     assert _json.loads(capsys.readouterr().out)["state"] == "closed"

@@ -42,8 +42,18 @@ TO_STATION = ("dispatch", {"to": "station-7"})
 
 HAPPY: dict[str, list[tuple[str | tuple[str, dict[str, Any]], ...]]] = {
     "7.1": [
-        ("receive", TO_STATION, "handle", UNSATISFIED, TO_STATION, "handle", SATISFIED,
-         "report", "spot_check", "close"),
+        (
+            "receive",
+            TO_STATION,
+            "handle",
+            UNSATISFIED,
+            TO_STATION,
+            "handle",
+            SATISFIED,
+            "report",
+            "spot_check",
+            "close",
+        ),
         ("receive", "dispatch", "handle", SATISFIED, "report", "close"),
     ],
     "7.2": [("receive", TO_STATION, "handle", SATISFIED, "report", "spot_check", "close")],
@@ -59,8 +69,22 @@ HAPPY: dict[str, list[tuple[str | tuple[str, dict[str, Any]], ...]]] = {
         ("receive", "dispatch", "handle", "report", "spot_check", "close"),
         ("receive", "dispatch", "handle", "report", "close"),
     ],
-    "7.9": [("receive", TO_STATION, "handle", UNSATISFIED, "dispatch", "handle", UNSATISFIED,
-             "dispatch", "handle", SATISFIED, "report", "close")],
+    "7.9": [
+        (
+            "receive",
+            TO_STATION,
+            "handle",
+            UNSATISFIED,
+            "dispatch",
+            "handle",
+            UNSATISFIED,
+            "dispatch",
+            "handle",
+            SATISFIED,
+            "report",
+            "close",
+        )
+    ],
     "7.10": [
         ("receive", "answer", "close"),
         ("receive", "forward", "handle", "close"),
@@ -104,7 +128,11 @@ def test_happy_path(item: str, path: tuple[Any, ...]) -> None:
     assert data["state"] == "closed"
     assert [h["index"] for h in data["history"]] == list(range(len(evs)))
     assert data["history"][0] == {
-        "index": 0, "at": "2025-12-03T08:00", "event": "receive", "from": "new", "to": "received"
+        "index": 0,
+        "at": "2025-12-03T08:00",
+        "event": "receive",
+        "from": "new",
+        "to": "received",
     }
     assert ("measurement" in data) == (item == "7.4")
 
@@ -149,10 +177,19 @@ def test_the_order_is_unchanged_by_a_rejected_event() -> None:
     [
         (events("receive", "dispatch", "handle", "revisit"), 3, "needs satisfied"),
         (events("receive", "sing"), 1, "is not an event"),
-        (events("receive", "dispatch", "handle", SATISFIED, "report", "close", "close"), 6,
-         "follows close"),
-        ([{"at": "2025-12-03T10:00", "event": "receive"},
-          {"at": "2025-12-03T09:59", "event": "dispatch"}], 1, "is earlier than the previous"),
+        (
+            events("receive", "dispatch", "handle", SATISFIED, "report", "close", "close"),
+            6,
+            "follows close",
+        ),
+        (
+            [
+                {"at": "2025-12-03T10:00", "event": "receive"},
+                {"at": "2025-12-03T09:59", "event": "dispatch"},
+            ],
+            1,
+            "is earlier than the previous",
+        ),
         (events("dispatch"), 0, "is not allowed in state 'new'; allowed: receive"),
     ],
 )
@@ -188,21 +225,39 @@ def test_an_event_after_close_is_invalid_with_nothing_allowed() -> None:
 @pytest.mark.parametrize(
     ("evs", "message"),
     [
-        ([{"at": "2025-12-03", "event": "receive"}], "events[0].at: '2025-12-03' is not an ISO 8601"),
+        (
+            [{"at": "2025-12-03", "event": "receive"}],
+            "events[0].at: '2025-12-03' is not an ISO 8601",
+        ),
         ([{"event": "receive"}], "events[0].at: required field is missing"),
-        ([{"at": "2025-12-03T08:00", "event": "receive", "to": "x"}],
-         "events[0].to: not a field of a 'receive' event"),
-        ([{"at": "2025-12-03T08:00", "event": "dispatch", "satisfied": True}],
-         "events[0].satisfied: not a field of a 'dispatch' event"),
-        ([{"at": "2025-12-03T08:00", "event": "measure", "room": "bedroom", "celsius": "15"}],
-         "events[0].room_area_m2: required on a 'measure' event"),
-        ([{"at": "2025-12-03T08:00", "event": "measure", **MEASURE, "room_area_m2": "0"}],
-         "events[0].room_area_m2: 0 must be greater than 0"),
-        ([{"at": "2025-12-03T08:00", "event": "measure", **MEASURE, "celsius": "15,5"}],
-         "events[0].celsius"),
-        ([{"at": "2025-12-03T08:00", "event": "revisit", "satisfied": "yes"}],
-         "events[0].satisfied: expected true or false"),
-        ([{"at": "2025-12-03T08:00", "event": "receive", "note": "hi"}], "events[0].note: unknown key"),
+        (
+            [{"at": "2025-12-03T08:00", "event": "receive", "to": "x"}],
+            "events[0].to: not a field of a 'receive' event",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "dispatch", "satisfied": True}],
+            "events[0].satisfied: not a field of a 'dispatch' event",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "measure", "room": "bedroom", "celsius": "15"}],
+            "events[0].room_area_m2: required on a 'measure' event",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "measure", **MEASURE, "room_area_m2": "0"}],
+            "events[0].room_area_m2: 0 must be greater than 0",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "measure", **MEASURE, "celsius": "15,5"}],
+            "events[0].celsius",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "revisit", "satisfied": "yes"}],
+            "events[0].satisfied: expected true or false",
+        ),
+        (
+            [{"at": "2025-12-03T08:00", "event": "receive", "note": "hi"}],
+            "events[0].note: unknown key",
+        ),
         (["receive"], "events[0]: an event must be a mapping"),
     ],
 )
@@ -221,13 +276,20 @@ def test_a_malformed_event_anywhere_is_bad_input_even_after_an_invalid_one() -> 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"item": "2.1", "order_id": "x", "events": events("receive")},
-         "f.yaml: item: 2.1 (居民停热申请-报停业务) is an application"),
+        (
+            {"item": "2.1", "order_id": "x", "events": events("receive")},
+            "f.yaml: item: 2.1 (居民停热申请-报停业务) is an application",
+        ),
         ({"item": "7.11", "order_id": "x", "events": events("receive")}, "unknown item '7.11'"),
-        ({"item": "7.1", "events": events("receive")}, "f.yaml: order_id: required field is missing"),
+        (
+            {"item": "7.1", "events": events("receive")},
+            "f.yaml: order_id: required field is missing",
+        ),
         ({"item": "7.1", "order_id": "x", "events": []}, "f.yaml: events: no events"),
-        ({"item": "7.1", "order_id": "x", "events": events("receive"), "extra": 1},
-         "f.yaml: extra: unknown key (not in the work-order format"),
+        (
+            {"item": "7.1", "order_id": "x", "events": events("receive"), "extra": 1},
+            "f.yaml: extra: unknown key (not in the work-order format",
+        ),
         ({"item": "7.1", "order_id": 12, "events": events("receive")}, "order_id: must be text"),
         ([1, 2], "f.yaml: expected a work order"),
     ],

@@ -48,4 +48,6 @@ def test_metered_refund_uses_the_exact_base_daily_fee() -> None:
         account={"billing": "metered", "metered_kwh": "1000", "billing_area_m2": "50.47"},
         no_heat=[{"start": "2024-12-01T00:00", "end": "2024-12-04T00:00", "cause": "facility"}],
     )
-    assert b.amount("refund.facility_outage") == -fen(Fraction("7.50") * Fraction("50.47") * 3 / 121)
+    assert b.amount("refund.facility_outage") == -fen(
+        Fraction("7.50") * Fraction("50.47") * 3 / 121
+    )

@@ -40,10 +40,23 @@ def test_permanent_suspension_has_no_charges() -> None:
 @pytest.mark.parametrize(
     "fact",
     [
-        {"no_heat": [{"start": "2024-12-01T00:00", "end": "2024-12-02T00:00", "cause": "supplier"}]},
+        {
+            "no_heat": [
+                {"start": "2024-12-01T00:00", "end": "2024-12-02T00:00", "cause": "supplier"}
+            ]
+        },
         {"supply": {"started_at": "2024-11-20T00:00"}},
         {"cutoff_from": "2025-02-01"},
-        {"temperature": [{"room": "a", "room_area_m2": "10", "measured_at": "2024-12-01T10:00", "celsius": "15"}]},
+        {
+            "temperature": [
+                {
+                    "room": "a",
+                    "room_area_m2": "10",
+                    "measured_at": "2024-12-01T10:00",
+                    "celsius": "15",
+                }
+            ]
+        },
     ],
 )
 @pytest.mark.parametrize("kind", ["temporary", "permanent"])

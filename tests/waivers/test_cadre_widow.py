@@ -26,7 +26,10 @@ def test_fee_just_below_and_above_520(area: str, waived: str) -> None:
     assert b.totals.waivers <= b.totals.charges
 
 
-@pytest.mark.parametrize(("season", "amount"), [("2005-2006", "420.00"), ("2007-2008", "420.00"), ("2008-2009", "520.00")])
+@pytest.mark.parametrize(
+    ("season", "amount"),
+    [("2005-2006", "420.00"), ("2007-2008", "420.00"), ("2008-2009", "520.00")],
+)
 def test_amount_by_season(season: str, amount: str) -> None:
     assert run(season=season, waiver=WITH).totals.waivers == Decimal(amount)
 
@@ -37,7 +40,10 @@ def test_no_waiver_before_2005_2006() -> None:
 
 
 def test_without_children_waives_what_remains() -> None:
-    b = run(waiver=WITHOUT, no_heat=[{"start": "2024-12-01T00:00", "end": "2024-12-03T00:00", "cause": "facility"}])
+    b = run(
+        waiver=WITHOUT,
+        no_heat=[{"start": "2024-12-01T00:00", "end": "2024-12-03T00:00", "cause": "facility"}],
+    )
     assert b.totals.waivers == b.totals.charges - b.totals.refunds
     assert b.totals.balance == Decimal("0.00")
 
@@ -62,15 +68,25 @@ def test_line_says_the_city_office_funds_it() -> None:
     st.integers(min_value=0, max_value=24 * 120),
     st.booleans(),
 )
-def test_waiver_never_exceeds_the_fee_left_after_refunds(area: str, hours: int, children: bool) -> None:
+def test_waiver_never_exceeds_the_fee_left_after_refunds(
+    area: str, hours: int, children: bool
+) -> None:
     from datetime import datetime, timedelta
 
     start = datetime(2024, 11, 15)
     facts = {}
     if hours:
         facts["no_heat"] = [
-            {"start": start.isoformat(), "end": (start + timedelta(hours=hours)).isoformat(), "cause": "supplier"}
+            {
+                "start": start.isoformat(),
+                "end": (start + timedelta(hours=hours)).isoformat(),
+                "cause": "supplier",
+            }
         ]
-    b = run(account={"billing_area_m2": area}, waiver={"kind": "cadre_widow", "has_children": children}, **facts)
+    b = run(
+        account={"billing_area_m2": area},
+        waiver={"kind": "cadre_widow", "has_children": children},
+        **facts,
+    )
     left = max(b.totals.charges - b.totals.refunds, Decimal(0))
     assert Decimal(0) <= b.totals.waivers <= left

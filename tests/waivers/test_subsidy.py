@@ -33,7 +33,9 @@ def test_central_heating_percentages_and_cap(area: str, household: str, expected
     assert stmt(household, account={"billing_area_m2": area}) == fen(expected)
 
 
-@pytest.mark.parametrize(("household", "flat"), [("youfu", "460.00"), ("dibao", "340.00"), ("tekun", "340.00")])
+@pytest.mark.parametrize(
+    ("household", "flat"), [("youfu", "460.00"), ("dibao", "340.00"), ("tekun", "340.00")]
+)
 def test_flat_amounts_without_central_heating(household: str, flat: str) -> None:
     assert stmt(household, central=False) == Decimal(flat)
     assert stmt(household, central=False, suspension={"kind": "temporary"}) == Decimal(flat)
@@ -44,7 +46,9 @@ def test_suspended_season_central_heating_subsidy_is_zero() -> None:
 
 
 def test_fee_is_prorated_for_a_connection_but_not_cut_off() -> None:
-    assert stmt("full", account={"connected_on": "2025-01-01"}, cutoff_from="2025-02-01") == fen(Fraction(2500) * 74 / 121)
+    assert stmt("full", account={"connected_on": "2025-01-01"}, cutoff_from="2025-02-01") == fen(
+        Fraction(2500) * 74 / 121
+    )
 
 
 def test_errors() -> None:
