@@ -99,26 +99,23 @@ def aligned(frame: pl.DataFrame, s: pl.Series) -> pl.Series:
 
 def with_aligned(frame: pl.DataFrame, *exprs: pl.Expr) -> pl.DataFrame:
     """``frame.with_columns(*exprs)``, each new column cut into the frame's chunks
-    (:func:`aligned`): an expression's result may come in other chunks."""
+    (:func:`aligned`): an expression's result may come in other chunks. (A literal column
+    is not materialised, and is no column of other chunks to polars.)"""
     new = frame.select(*exprs)
-    cols = []
+    cols: list[pl.Series | pl.Expr] = []
     for s in new:
-        if s.len() != frame.height:  # a literal
-            s = (
-                pl.select(pl.repeat(s.first(), frame.height, dtype=s.dtype))
-                .to_series()
-                .alias(s.name)
-            )
-        cols.append(aligned(frame, s))
+        if s.len() == frame.height:
+            cols.append(aligned(frame, s))
+        else:  # a literal stays one: polars broadcasts it, in any chunks, without copying
+            cols.append(pl.lit(s.first(), dtype=s.dtype).alias(s.name))
     return frame.with_columns(cols)
 
 
 def _complete(table: Table, frame: pl.DataFrame) -> pl.DataFrame:
     """Add absent optional columns as nulls and order the columns as in the spec."""
     absent = [c for c in table.names if c not in frame.columns]
-    if absent:
-        nulls = aligned(frame, pl.repeat(None, frame.height, dtype=pl.String, eager=True))
-        frame = frame.with_columns(nulls.alias(c) for c in absent)
+    if absent:  # literals (not materialised, and not a column of other chunks)
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(c) for c in absent)
     keep = [RAGGED] if RAGGED in frame.columns else []
     return frame.select([*table.names, LINE, *keep])
 

@@ -122,6 +122,35 @@ def _accepted(df: pl.DataFrame, *columns: pl.Expr, in_line_order: bool = True) -
     return out.rechunk()
 
 
+def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> pl.DataFrame:
+    """The (station, season) pairs of the accounts among the ``named`` stations, ``st_known``.
+
+    Each account's pair is coded as one integer (the station's place among the named ones,
+    and the season), so that finding the distinct pairs copies no column of the accounts.
+    """
+    names = named.drop_nulls().unique()
+    schema = {"v_station_id": pl.String, "v_season": pl.Int64, "st_known": pl.Boolean}
+    years = acc.get_column("v_season")
+    first = years.min()
+    if names.len() == 0 or first is None:
+        return pl.DataFrame(schema=schema)
+    y0 = int(first)  # type: ignore[arg-type]
+    n_years = int(years.max()) - y0 + 1  # type: ignore[arg-type]
+    place = v("station_id").replace_strict(
+        names, pl.int_range(names.len(), dtype=pl.Int64, eager=True), default=None
+    )
+    coded = acc.select((place * n_years + v("season") - y0).alias("c")).to_series()
+    codes = coded.drop_nulls().unique().to_numpy()
+    return pl.DataFrame(
+        {
+            "v_station_id": names.gather(codes // n_years),
+            "v_season": codes % n_years + y0,
+            "st_known": True,
+        },
+        schema=schema,
+    )
+
+
 def validate_tables(
     accounts: RawTable,
     no_heat: RawTable,
@@ -219,17 +248,7 @@ def validate_tables(
         ],
     )
     nh_st = nh.filter(~pl.col("is_acct"))
-    named = nh_st.get_column("v_station_id").drop_nulls().unique()
-    station_keys = (
-        acc.select("v_station_id", "v_season")
-        .filter(
-            v("station_id").is_in(named.implode())
-            & v("station_id").is_not_null()
-            & v("season").is_not_null()
-        )
-        .unique()
-        .with_columns(pl.lit(True).alias("st_known"))
-    )
+    station_keys = _station_seasons(acc, nh_st.get_column("v_station_id"))
     nh_st = nh_st.join(station_keys, on=["v_station_id", "v_season"], how="left")
     nh_st, nh_st_p2 = apply_checks(
         nh_st,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from .. import cells
-from ..readers import RAGGED, RawTable, aligned, with_aligned
+from ..readers import RAGGED, RawTable, with_aligned
 from ..schema import (
     AREA_DECIMALS,
     CELSIUS_DECIMALS,
@@ -116,8 +116,7 @@ def _parsed_values(
                     .with_columns(cells_[c].helpers)
                     .select(exprs[c])
                 )
-                empty = pl.repeat(None, n, dtype=one.to_series().dtype, eager=True)
-                exprs[c] = pl.lit(aligned(frame, empty))
+                exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
                 rowwise.discard(c)
             elif col.kind in FEW_KINDS:
                 few.append(c)

@@ -25,6 +25,8 @@ import polars as pl
 MAX_DIGITS = 18
 _I64_MAX = (1 << 63) - 1
 _SEED = 0x5EA5
+SLICE = 1 << 20
+"""Rows checked at a time (the gathered ids of a slice are freed before the next)."""
 
 
 def sorted_flag(s: pl.Series) -> pl.Series:
@@ -134,22 +136,23 @@ class AccountIndex:
                 .get_column("kid")
             )
             # a match is a candidate: it must be the same id and season
-            wrong = (
-                pl.DataFrame(
-                    [ids.alias("i"), seasons.alias("s"), kid, self.ids.gather(kid).alias("ai")]
-                )
-                .with_columns(self.seasons.gather(kid).alias("as"))
-                .select(
-                    (
-                        pl.col("kid").is_not_null()
-                        & ((pl.col("i") != pl.col("ai")) | (pl.col("s") != pl.col("as")))
-                    ).any()
-                )
-                .item()
+            wrong = any(
+                self._mismatch(ids.slice(at, SLICE), seasons.slice(at, SLICE), kid.slice(at, SLICE))
+                for at in range(0, ids.len(), SLICE)
             )
             if not wrong:
                 return kid
         return self._exact_kid(ids, seasons)
+
+    def _mismatch(self, ids: pl.Series, seasons: pl.Series, kid: pl.Series) -> bool:
+        """Whether a row matched an account row of another id or season."""
+        frame = pl.DataFrame([ids.alias("i"), seasons.alias("s"), kid]).with_columns(
+            self.ids.gather(kid).alias("ai"), self.seasons.gather(kid).alias("as")
+        )
+        wrong = pl.col("kid").is_not_null() & (
+            (pl.col("i") != pl.col("ai")) | (pl.col("s") != pl.col("as"))
+        )
+        return bool(frame.select(wrong.any()).item())
 
     def _exact_kid(self, ids: pl.Series, seasons: pl.Series) -> pl.Series:
         """The join on the exact pair (the codes did not tell the pairs apart)."""
