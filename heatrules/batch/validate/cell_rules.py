@@ -25,6 +25,7 @@ from ..schema import (
     RATE_DECIMALS,
     Table,
 )
+from . import scan
 from .checks import Check, apply_checks, str_lit, v
 from .row_rules import row_checks
 
@@ -85,6 +86,17 @@ SAMPLE = 4_096
 """Rows sampled to guess whether a column has few distinct values."""
 
 
+SCANNED = {
+    "area": ("decimal", AREA_DECIMALS),
+    "money": ("decimal", MONEY_DECIMALS),
+    "kwh": ("decimal", KWH_DECIMALS),
+    "rate": ("decimal", RATE_DECIMALS),
+    "celsius": ("decimal", CELSIUS_DECIMALS),
+    "date": ("date", 0),
+    "text": ("text", 0),
+}
+"""Kinds read by a compiled scan of the cells (:mod:`.scan`), with their decimals."""
+
 FEW_KINDS = frozenset({"season", "date", "timestamp", "bool"})
 """Kinds whose parse costs more than a hash lookup, and whose columns tend to repeat values."""
 
@@ -97,10 +109,12 @@ def _parsed_values(
 
     * a column with no cells (an absent optional column) is a null column of the parsed type —
       nothing is parsed;
-    * a season, date, timestamp or boolean column with few distinct texts (judged on a sample)
-      is parsed once per distinct text and mapped back with a hash lookup per row;
+    * a decimal, date or text column is read by a compiled scan of its cells (:mod:`.scan`,
+      which leaves the cells it does not decide to the cell's expression);
+    * a season, timestamp or boolean column with few distinct texts (judged on a sample) is
+      parsed once per distinct text and mapped back with a hash lookup per row;
     * any other column is parsed row by row. The parse is a pure function of the cell's text,
-      so all three give the same values.
+      so all of them give the same values.
     """
     n = frame.height
     exprs = {c.name: cells_[c.name].value for c in table.columns}
@@ -118,7 +132,15 @@ def _parsed_values(
                 )
                 exprs[c] = pl.lit(None, dtype=one.to_series().dtype)
                 rowwise.discard(c)
-            elif col.kind in FEW_KINDS:
+                continue
+            if col.kind in SCANNED:
+                kind, decimals = SCANNED[col.kind]
+                values = scan.parse_column(frame, c, kind, decimals, exprs[c])
+                if values is not None:
+                    exprs[c] = pl.lit(values)
+                    rowwise.discard(c)
+                    continue
+            if col.kind in FEW_KINDS:
                 few.append(c)
         if few:
             sample = frame.head(SAMPLE).select(pl.col(few).n_unique()).row(0)
