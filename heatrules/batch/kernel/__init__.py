@@ -314,7 +314,9 @@ def run(
     )
     clock.lap("prepare: station outages")
 
-    B, present, D, t_fen, t_days, t_why, nh_count = new_outputs(N_TOTALS + len(CODES), n, tp.height)
+    B, present, D, t_fen, t_days, t_why, nh_count = new_outputs(
+        N_TOTALS + len(CODES), n, tp.height, with_lines
+    )
     S = _ro(
         np.array(
             [sw.divisor_days, sw.daily_fee_rounded_first, sw.temperature_ceil, sw.no_union],
@@ -424,7 +426,7 @@ def load_compiled() -> None:
     P = _ro(np.zeros((1, len(PARAM_COLUMNS)), dtype=np.int64))
     S = _ro(np.zeros(4, dtype=np.int64))
     positions(i)
-    new_outputs(1, 0, 0)
+    new_outputs(1, 0, 0, False)
     account_groups(i, i, i, 1)
     scratch_sizes(one, one, i, one)
     by_account(i, i, 0)

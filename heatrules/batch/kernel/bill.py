@@ -21,7 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from .arith import NONE
-from .context import account_context, connected_fee, refund_daily_fee
+from .context import account_context, connected_fee, per_day, refund_daily_fee
 from .cutoff import cutoff_compensation
 from .late_payment import late_fee, owed_at_due
 from .no_heat import (
@@ -50,7 +50,8 @@ def _line(B, present, c, i, fen, sign):  # type: ignore[no-untyped-def]
     """Store line code c of account i (NONE: absent, 0 on the bill); return its fen (or 0)."""
     if fen != NONE:
         B[N_TOTALS + c, i] = sign * fen
-        present[i] |= 1 << c
+        if len(present):
+            present[i] |= 1 << c
         return fen
     B[N_TOTALS + c, i] = 0
     return 0
@@ -122,6 +123,7 @@ def bill_accounts(  # type: ignore[no-untyped-def]
     """Bill accounts ``0 … n − 1`` into the output arrays (see the module docstring)."""
     divisor_days, rounded_first, temperature_ceil, no_union = S[0], S[1] != 0, S[2] != 0, S[3] != 0
     n = len(sidx)
+    keep_lines = len(present) > 0  # the lines pass needs present, D and nh_count
     n_chunks = (n + CHUNK - 1) // CHUNK
     for c in prange(n_chunks):
         s = np.empty(max_iv, dtype=np.int64)
@@ -155,12 +157,20 @@ def bill_accounts(  # type: ignore[no-untyped-def]
             d_num, d_den, q_d = refund_daily_fee(
                 ap_day, q_n, cd, cut_days, divisor_days, rounded_first
             )
-            d_qt, d_rm = d_num // d_den, d_num % d_den  # one division for all refund lines
-            present[i] = 0
-            D[0, i] = cd
-            D[1, i] = cut_days
+            # F / N as quotient and remainder, and the refunds' daily fee likewise: one
+            # division each, reused by every line (the same one for an area-billed account
+            # under the legal divisor)
+            f_qt, f_rm = per_day(ap_area, q_n)
+            if d_num == ap_area and d_den == q_n:
+                d_qt, d_rm = f_qt, f_rm
+            else:
+                d_qt, d_rm = per_day(d_num, d_den)
+            if keep_lines:
+                present[i] = 0
+                D[0, i] = cd
+                D[1, i] = cut_days
             # ------------------------------------------------ charges (§3, §6, §7)
-            fee_connected = connected_fee(ap_area, cd, q_n)
+            fee_connected = connected_fee(f_qt, f_rm, cd, q_n)
             tariff = _line(
                 B,
                 present,
@@ -261,7 +271,8 @@ def bill_accounts(  # type: ignore[no-untyped-def]
                             nh_fen[at] = fen
                             nh_days[at] = ood[o]
                         n_lines += 1
-            nh_count[i] = n_lines
+            if keep_lines:
+                nh_count[i] = n_lines
             B[N_TOTALS + SUPPLIER, i] = -sup_sum
             B[N_TOTALS + FACILITY, i] = -oth_sum
             # ------------------------------------------------ temperature refunds (§4.2)
@@ -349,22 +360,23 @@ def bill_accounts(  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def new_outputs(rows, n, n_records):  # type: ignore[no-untyped-def]
+def new_outputs(rows, n, n_records, lines):  # type: ignore[no-untyped-def]
     """The pass's output arrays: ``B[rows, n]``, present, ``D[2, n]``, the records' fen, days
-    and why, the no-heat line counts.
+    and why, the no-heat line counts (present, D and the counts empty without ``lines``).
 
     Allocated by numba rather than numpy: numpy asks the kernel for transparent huge pages,
     whose first touch can stall on memory compaction on a busy machine (measured: the pass
     took 0.17-0.55 s on the same input, 0.20-0.22 s with these).
     """
+    m = n if lines else 0
     return (
         np.empty((rows, n), dtype=np.int64),
-        np.empty(n, dtype=np.int64),
-        np.empty((2, n), dtype=np.int64),
+        np.empty(m, dtype=np.int64),
+        np.empty((2, m), dtype=np.int64),
         np.empty(n_records, dtype=np.int64),
         np.empty(n_records, dtype=np.int64),
         np.empty(n_records, dtype=np.int64),
-        np.empty(n, dtype=np.int64),
+        np.empty(m, dtype=np.int64),
     )
 
 

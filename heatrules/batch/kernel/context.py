@@ -11,7 +11,7 @@ from __future__ import annotations
 from numba import njit
 
 from ..seasonparams import PRICE_SCALE, US_PER_DAY
-from .arith import NONE, mul_rdiv, rdiv
+from .arith import NONE, rdiv, rdiv_parts
 from .params import (
     DUE_DAY,
     FIRST_DAY,
@@ -72,7 +72,13 @@ def refund_daily_fee(ap_day, q_n, cd, cut_days, divisor_days, rounded_first):  #
 
 
 @njit(cache=True, inline="always")
-def connected_fee(ap_area, cd, q_n):  # type: ignore[no-untyped-def]
-    """F × days connected / N, half-up to the fen: the area fee of an account not cut off,
-    and the heating fee owed at the late fee's due date (computed once for both)."""
-    return mul_rdiv(ap_area, cd, q_n)
+def per_day(num, den):  # type: ignore[no-untyped-def]
+    """A daily fee ``num / den`` as quotient and remainder (one division, reused per line)."""
+    return num // den, num % den
+
+
+@njit(cache=True, inline="always")
+def connected_fee(f_qt, f_rm, cd, q_n):  # type: ignore[no-untyped-def]
+    """F × days connected / N, half-up to the fen (F / N given by :func:`per_day`): the area
+    fee of an account not cut off, and the heating fee owed at the late fee's due date."""
+    return rdiv_parts(f_qt, f_rm, cd, q_n)

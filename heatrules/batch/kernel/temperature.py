@@ -29,11 +29,13 @@ def records(temperature: pl.DataFrame, pos: np.ndarray) -> pl.DataFrame:
     ``pos`` is each record's account position; the result carries it and ``next_m`` (the
     room's next measurement, which ends this record's window).
     """
-    return (
-        temperature.with_columns(pl.Series("pos", pos, dtype=pl.Int64))
-        .sort("pos", "room", "measured_at", maintain_order=True)
-        .with_columns(pl.col("measured_at").shift(-1).over("pos", "room").alias("next_m"))
+    t = temperature.with_columns(pl.Series("pos", pos, dtype=pl.Int64)).sort(
+        "pos", "room", "measured_at", maintain_order=True
     )
+    same_room = (pl.col("pos") == pl.col("pos").shift(-1)) & (
+        pl.col("room") == pl.col("room").shift(-1)
+    )
+    return t.with_columns(pl.when(same_room).then(pl.col("measured_at").shift(-1)).alias("next_m"))
 
 
 @njit(cache=True, inline="always")
