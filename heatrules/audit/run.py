@@ -231,14 +231,12 @@ def audit(
     params: Parameters | None = None,
     encoding: str = "utf-8",
     ignore_extra_columns: bool = False,
-    jobs: int | None = None,
 ) -> AuditResult:
     """Audit a billing system's claimed figures against the rules.
 
     The tables are paths (``.csv`` / ``.parquet``) or DataFrames, as for
     :func:`heatrules.batch.bill_frame`; ``mapping`` renames the claimed file's headers (a YAML
-    file or a dict). ``jobs`` is accepted for compatibility and not used: the classification
-    runs in the batch kernel, on every core. Raises :class:`~heatrules.errors.InputFileError`
+    file or a dict). The classification runs in the batch kernel, on every core. Raises :class:`~heatrules.errors.InputFileError`
     on unusable input.
     """
     started = time.perf_counter()

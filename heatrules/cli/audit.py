@@ -39,12 +39,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     p.add_argument("--encoding", choices=("utf-8", "gbk", "gb18030"), default="utf-8")
     p.add_argument("--ignore-extra-columns", action="store_true", help="skip unknown table columns")
-    p.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="accepted for compatibility; the classification runs in the batch engine",
-    )
     p.add_argument("--quiet", action="store_true", help="no terminal summary")
     add_params_option(p)
     p.set_defaults(func=run)
@@ -64,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
         params=params_from(args),
         encoding=args.encoding,
         ignore_extra_columns=args.ignore_extra_columns,
-        jobs=args.jobs,
     )
     outputs = write_all(result, args.out, args.format)
     if not args.quiet:
