@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,11 +77,27 @@ def test_sorted_digit_ids_merge() -> None:
     assert index.table.get_column("code").flags["SORTED_ASC"]
 
 
-def test_codes_shared_by_different_pairs_fall_back_to_the_strings() -> None:
-    # '+1' and '01' are both the number 1 with two characters
-    index = check(["+1", "01", "01", "02"], [2024] * 4, [("01", 2024), ("+1", 2024), ("02", 2024)])
+def test_codes_shared_by_different_pairs_fall_back_to_the_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # every pair hashed alike: the index must tell them apart by the strings
+    monkeypatch.setattr(
+        AccountIndex,
+        "encode",
+        lambda self, ids, seasons: pl.Series("code", [7] * ids.len(), dtype=pl.UInt64),
+    )
+    ids = ["a1", "b2", "b2", "c3"]
+    index = check(ids, [2024] * 4, [("b2", 2024), ("a1", 2024), ("c3", 2025), ("zz", 2024)])
     assert index.exact
     assert index.duplicated.to_list() == [False, True, True, False]
+
+
+def test_digit_ids_with_a_sign_are_not_digits() -> None:
+    # '+1' and '01' are both the number 1 with two characters
+    index = check(["+1", "01", "01", "02"], [2024] * 4, [("01", 2024), ("+1", 2024), ("02", 2024)])
+    assert index.width == 0
+    index = check(["01", "02"], [2024] * 2, [("+1", 2024), ("01", 2024), ("1", 2024), ("-1", 2024)])
+    assert index.width == 2
 
 
 def test_ids_that_are_not_digits_use_hashes() -> None:
@@ -92,3 +109,24 @@ def test_ids_that_are_not_digits_use_hashes() -> None:
 def test_empty() -> None:
     check([], [], [("1", 2024)])
     check([None], [2024], [])
+
+
+def test_chunked_columns_and_several_seasons() -> None:
+    """Ids in several chunks (as read from a CSV file), seasons in one or several."""
+    ids = pl.concat(
+        [pl.Series("i", ["001", "002", None]), pl.Series("i", ["003", "001", "004"])],
+        rechunk=False,
+    )
+    seasons = pl.Series("s", [2024, 2024, 2024, 2024, 2025, None], dtype=pl.Int64)
+    index = AccountIndex(ids, seasons)
+    assert index.width == 3
+    ev_ids = pl.concat(
+        [pl.Series("i", ["001", "001"]), pl.Series("i", ["004", "003", "1", "002"])],
+        rechunk=False,
+    )
+    ev_seasons = pl.concat(
+        [pl.Series("s", [2025, 2024, 2024]), pl.Series("s", [2024, 2024, 2026])], rechunk=False
+    )
+    assert index.kid(ev_ids, ev_seasons).to_list() == [4, 0, None, 3, None, None]
+    one_season = pl.Series("s", [2024] * 6, dtype=pl.Int64)
+    assert index.kid(ev_ids, one_season).to_list() == [0, 0, None, 3, None, 1]

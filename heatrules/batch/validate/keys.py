@@ -5,24 +5,28 @@ rejects every row of it) and every event row points at an account row by that pa
 millions of rows, hash joins on a string and an integer column cost more than all the cell
 rules; so each pair is coded once as one integer:
 
-* when every account id is made of the same number ``L`` (≤ 18) of digits — the usual
+* when every account id is made of the same number ``L`` (≤ 12) of ASCII digits — the usual
   account numbers, leading zeros included — the code is ``int(id) · R + (season − first)``
-  (``R`` seasons), which keeps the order of the ids: files sorted by account, as billing
-  systems export them, are then matched by a *merge* of two sorted integer columns instead of
-  a hash join;
-* otherwise the code is a 64-bit hash of the id and the season.
+  (``R`` seasons), read by a compiled scan (:func:`.scan.scan_codes`; an id of another length
+  or with another character has no code, so matches no account). Ids of ``L`` digits and
+  integers below ``10^L`` correspond one to one, so equal codes are equal pairs. The codes keep
+  the order of the ids: files sorted by account, as billing systems export them, are matched
+  by a *merge* of two sorted integer columns instead of a hash join;
+* otherwise the code is a 64-bit hash of the id and the season — only a candidate: every match
+  is checked against the exact id and season, and a code shared by two different account
+  pairs is detected; in either case the rows are matched by the exact pair instead (a join on
+  the strings).
 
-A code is only a candidate: every match is checked against the exact id and season, and a
-code shared by two different account pairs is detected; in either case the rows are matched
-by the exact pair instead (a join on the strings). So the result is always that of a join on
-``(account_id, season)``; the codes only make it fast.
+So the result is always that of a join on ``(account_id, season)``; the codes only make it
+fast.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-MAX_DIGITS = 18
+from .scan import INLINE, digit_codes
+
 _I64_MAX = (1 << 63) - 1
 _SEED = 0x5EA5
 SLICE = 1 << 20
@@ -54,7 +58,14 @@ class AccountIndex:
         self.seasons = seasons.alias("s")
         keyed = self.ids.is_not_null() & self.seasons.is_not_null()
         self.width = self._digits_width(self.ids.filter(keyed), self.seasons.filter(keyed))
-        codes = self.encode(self.ids, self.seasons)
+        coded = (
+            digit_codes(self.ids, self.seasons, self.width, self.first_year, self.n_years)
+            if self.width
+            else None
+        )
+        if coded is None or not coded[1]:
+            self.width = 0  # an id that is not all digits: hashes
+        codes = coded[0] if coded is not None and self.width else self.encode(ids, seasons)
         table = pl.DataFrame([codes.alias("code"), _kid(codes.len())]).filter(
             pl.col("code").is_not_null()
         )
@@ -92,36 +103,30 @@ class AccountIndex:
         return first
 
     def _digits_width(self, ids: pl.Series, seasons: pl.Series) -> int:
-        """``L`` when every keyed id is ``L`` digits and the codes fit in int64, else 0."""
+        """``L`` when every keyed id may be ``L`` digits (the scan decides), else 0."""
         if ids.len() == 0:
             return 0
         self.first_year = int(seasons.min())  # type: ignore[arg-type]
         self.n_years = int(seasons.max()) - self.first_year + 1  # type: ignore[arg-type]
         lengths = ids.str.len_bytes()
         width = int(lengths.min())  # type: ignore[arg-type]
-        if width != lengths.max() or not 0 < width <= MAX_DIGITS:
+        if width != lengths.max() or not 0 < width <= INLINE:
             return 0
         if 10**width * self.n_years > _I64_MAX:
-            return 0
-        numbers = ids.cast(pl.Int64, strict=False)
-        if numbers.null_count() or int(numbers.min()) < 0:  # type: ignore[arg-type]
             return 0
         return width
 
     def encode(self, ids: pl.Series, seasons: pl.Series) -> pl.Series:
         """The code of each ``(id, season)``: null when either is null (or when it cannot be
         an account's code)."""
-        frame = pl.DataFrame([ids.alias("i"), seasons.alias("s")])
         if self.width:
-            year = pl.col("s") - self.first_year
-            fits = (pl.col("i").str.len_bytes() == self.width) & (year >= 0) & (year < self.n_years)
-            code = pl.when(fits).then(
-                pl.col("i").cast(pl.Int64, strict=False) * self.n_years + year
-            )
-        else:
-            code = pl.when(pl.col("i").is_not_null() & pl.col("s").is_not_null()).then(
-                pl.col("i").hash(_SEED) ^ pl.col("s").hash(_SEED + 1)
-            )
+            coded = digit_codes(ids, seasons, self.width, self.first_year, self.n_years)
+            if coded is not None:
+                return coded[0]
+        frame = pl.DataFrame([ids.alias("i"), seasons.alias("s")])
+        code = pl.when(pl.col("i").is_not_null() & pl.col("s").is_not_null()).then(
+            pl.col("i").hash(_SEED) ^ pl.col("s").hash(_SEED + 1)
+        )
         return frame.select(code.alias("code")).to_series()
 
     def kid(self, ids: pl.Series, seasons: pl.Series) -> pl.Series:
@@ -135,6 +140,8 @@ class AccountIndex:
                 .join(self.table, on="code", how="left", maintain_order="left")
                 .get_column("kid")
             )
+            if self.width:
+                return kid  # digit codes are exact
             # a match is a candidate: it must be the same id and season
             wrong = any(
                 self._mismatch(ids.slice(at, SLICE), seasons.slice(at, SLICE), kid.slice(at, SLICE))

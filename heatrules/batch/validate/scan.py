@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pyarrow as pa  # type: ignore[import-untyped]
-from numba import njit, prange
+from numba import njit
 
 from .. import cells
 from ..readers import aligned
@@ -39,11 +39,11 @@ def _length(views, i):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def scan_decimal(views, valid, decimals, max_int_digits, value, state):  # type: ignore[no-untyped-def]
     """``[+-]?0*[0-9]{1,max}(.[0-9]{1,decimals}0*|.0+)?`` → the integer scaled by 10^decimals
     (:func:`heatrules.batch.cells.decimal`)."""
-    for i in prange(views.shape[0]):
+    for i in range(views.shape[0]):
         value[i] = 0
         if not valid[i]:
             state[i] = ABSENT
@@ -124,11 +124,11 @@ def _days_from_civil(y, m, d):  # type: ignore[no-untyped-def]
     return era * 146097 + doe - 719468
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def scan_date(views, valid, value, state):  # type: ignore[no-untyped-def]
     """``YYYY-MM-DD``, a real date from 0001-01-01 → days since 1970-01-01
     (:func:`heatrules.batch.cells.date_days`)."""
-    for i in prange(views.shape[0]):
+    for i in range(views.shape[0]):
         value[i] = 0
         if not valid[i]:
             state[i] = ABSENT
@@ -182,12 +182,12 @@ def _white_space(cp):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def scan_text(views, valid, state):  # type: ignore[no-untyped-def]
     """A cell with a character that is not white space is OK, an all-blank one BAD
     (:func:`heatrules.batch.cells.text`); a long cell whose first byte is not ASCII white space
     is OK, others LONG."""
-    for i in prange(views.shape[0]):
+    for i in range(views.shape[0]):
         if not valid[i]:
             state[i] = ABSENT
             continue
@@ -223,6 +223,35 @@ def scan_text(views, valid, state):  # type: ignore[no-untyped-def]
         state[i] = st
 
 
+@njit(cache=True)
+def scan_codes(views, valid, season, season_valid, width, first_year, n_years, code, state):  # type: ignore[no-untyped-def]
+    """``int(id) · n_years + (season − first_year)`` for an id of exactly ``width`` ASCII
+    digits (≤ 12, inline) and a season of the range: OK; ABSENT when the id or the season is
+    null; BAD (no code) otherwise. ``season`` of length 1: the season of every row."""
+    each = len(season) > 1 or views.shape[0] == 1
+    for i in range(views.shape[0]):
+        code[i] = 0
+        j = i if each else 0
+        if not valid[i] or not season_valid[j]:
+            state[i] = ABSENT
+            continue
+        year = season[j] - first_year
+        if _length(views, i) != width or year < 0 or year >= n_years:
+            state[i] = BAD
+            continue
+        number = np.int64(0)
+        st = OK
+        for p in range(4, 4 + width):
+            c = views[i, p]
+            if c < 48 or c > 57:
+                st = BAD
+                break
+            number = number * 10 + (np.int64(c) - 48)
+        if st == OK:
+            code[i] = number * n_years + year
+        state[i] = st
+
+
 def _views(s: pl.Series) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Each chunk of ``s`` as (views (n × 16 bytes, read-only, not copied), valid) — or None
     when its strings do not come as string views."""
@@ -241,6 +270,54 @@ def _views(s: pl.Series) -> list[tuple[np.ndarray, np.ndarray]] | None:
             valid = bits[at : at + n].astype(np.bool_)
         out.append((views, valid))
     return out
+
+
+def _ints(s: pl.Series) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each chunk of an Int64 series as (values, valid), not copied."""
+    out = []
+    for arr in s.to_frame().to_arrow().column(0).chunks:
+        n, at = len(arr), arr.offset
+        bufs = arr.buffers()
+        values = np.frombuffer(bufs[1], dtype=np.int64)[at : at + n]
+        if bufs[0] is None or arr.null_count == 0:
+            valid = np.ones(n, dtype=np.bool_)
+        else:
+            bits = np.unpackbits(np.frombuffer(bufs[0], dtype=np.uint8), bitorder="little")
+            valid = bits[at : at + n].astype(np.bool_)
+        out.append((values, valid))
+    return out
+
+
+def digit_codes(
+    ids: pl.Series, seasons: pl.Series, width: int, first_year: int, n_years: int
+) -> tuple[pl.Series, bool] | None:
+    """The code of each (id, season) by :func:`scan_codes` (null: none), in the ids' chunks,
+    and whether every row with an id and a season has one. None when the ids do not come as
+    string views."""
+    one = bool(ids.len()) and seasons.null_count() == 0 and seasons.n_unique() == 1
+    if not one and seasons.chunk_lengths() != ids.chunk_lengths():
+        ids, seasons = ids.rechunk(), seasons.rechunk()
+    id_chunks = _views(ids)
+    if id_chunks is None:
+        return None
+    if one:  # every row of the same season (as usual): no column of seasons to read
+        year = np.full(1, seasons.first(), dtype=np.int64)
+        year.flags.writeable = False
+        season_chunks = [(year, np.ones(1, dtype=np.bool_))] * len(id_chunks)
+    else:
+        season_chunks = _ints(seasons)
+    arrays, all_coded = [], True
+    for (views, valid), (season, season_valid) in zip(id_chunks, season_chunks, strict=True):
+        n = len(valid)
+        code = np.empty(n, dtype=np.int64)
+        state = np.empty(n, dtype=np.int8)
+        scan_codes(views, valid, season, season_valid, width, first_year, n_years, code, state)
+        ok = state == OK
+        all_coded = all_coded and not (state == BAD).any()
+        arrays.append(_int64_array(code, ok))
+    out = pl.from_arrow(pa.chunked_array(arrays, type=pa.int64()), rechunk=False)
+    assert isinstance(out, pl.Series)
+    return out.alias("code"), all_coded
 
 
 def _int64_array(value: np.ndarray, ok: np.ndarray) -> pa.Array:
@@ -310,6 +387,9 @@ def _warm_up() -> None:
     scan_decimal(views, valid, 2, cells.MAX_INT_DIGITS, value, state)
     scan_date(views, valid, value, state)
     scan_text(views, valid, state)
+    season = np.zeros(0, dtype=np.int64)
+    season.flags.writeable = False  # as the Arrow buffers of a parsed season column
+    scan_codes(views, valid, season, valid, 1, 0, 1, value, state)
 
 
 _warm_up()
