@@ -39,7 +39,7 @@ def _length(views, i):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scan_decimal(views, valid, decimals, max_int_digits, value, state):  # type: ignore[no-untyped-def]
     """``[+-]?0*[0-9]{1,max}(.[0-9]{1,decimals}0*|.0+)?`` → the integer scaled by 10^decimals
     (:func:`heatrules.batch.cells.decimal`)."""
@@ -124,7 +124,7 @@ def _days_from_civil(y, m, d):  # type: ignore[no-untyped-def]
     return era * 146097 + doe - 719468
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scan_date(views, valid, value, state):  # type: ignore[no-untyped-def]
     """``YYYY-MM-DD``, a real date from 0001-01-01 → days since 1970-01-01
     (:func:`heatrules.batch.cells.date_days`)."""
@@ -182,7 +182,7 @@ def _white_space(cp):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scan_text(views, valid, state):  # type: ignore[no-untyped-def]
     """A cell with a character that is not white space is OK, an all-blank one BAD
     (:func:`heatrules.batch.cells.text`); a long cell whose first byte is not ASCII white space
@@ -223,7 +223,7 @@ def scan_text(views, valid, state):  # type: ignore[no-untyped-def]
         state[i] = st
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def scan_codes(views, valid, season, season_valid, width, first_year, n_years, code, state):  # type: ignore[no-untyped-def]
     """``int(id) · n_years + (season − first_year)`` for an id of exactly ``width`` ASCII
     digits (≤ 12, inline) and a season of the range: OK; ABSENT when the id or the season is
