@@ -130,3 +130,12 @@ def test_chunked_columns_and_several_seasons() -> None:
     assert index.kid(ev_ids, ev_seasons).to_list() == [4, 0, None, 3, None, None]
     one_season = pl.Series("s", [2024] * 6, dtype=pl.Int64)
     assert index.kid(ev_ids, one_season).to_list() == [0, 0, None, 3, None, 1]
+
+
+def test_a_few_ids_that_are_not_digits_are_looked_up_by_the_strings() -> None:
+    ids = [f"{k:05d}" for k in range(60)] + ["0001X", "A-7", "0001X", "12345678"]
+    seasons = [2024] * len(ids)
+    events = [("0001X", 2024), ("00003", 2024), ("A-7", 2024), ("a-7", 2024), ("12345678", 2024)]
+    events += [("00001", 2025), (None, 2024), ("0001x", 2024), ("00029", 2024)]
+    index = check(ids, seasons, events)
+    assert index.width == 5 and index.odd.height == 3

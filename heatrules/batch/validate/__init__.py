@@ -338,8 +338,10 @@ def validate_tables(
             .first()
         )
         parts.append(
-            acc.filter(index.first_rows())
-            .filter(v("station_id").is_not_null() & v("suspension_kind").is_null())
+            acc.select("kid", "v_station_id", "v_season", "v_suspension_kind")
+            .filter(
+                index.first_rows() & v("station_id").is_not_null() & v("suspension_kind").is_null()
+            )
             .select("kid", "v_station_id", "v_season")
             .join(first_bad, on=["v_station_id", "v_season"])
             .select(

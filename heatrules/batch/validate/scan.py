@@ -290,10 +290,9 @@ def _ints(s: pl.Series) -> list[tuple[np.ndarray, np.ndarray]]:
 
 def digit_codes(
     ids: pl.Series, seasons: pl.Series, width: int, first_year: int, n_years: int
-) -> tuple[pl.Series, bool] | None:
-    """The code of each (id, season) by :func:`scan_codes` (null: none), in the ids' chunks,
-    and whether every row with an id and a season has one. None when the ids do not come as
-    string views."""
+) -> pl.Series | None:
+    """The code of each (id, season) by :func:`scan_codes` (null: none), in the ids' chunks;
+    None when the ids do not come as string views."""
     one = bool(ids.len()) and seasons.null_count() == 0 and seasons.n_unique() == 1
     if not one and seasons.chunk_lengths() != ids.chunk_lengths():
         ids, seasons = ids.rechunk(), seasons.rechunk()
@@ -306,18 +305,16 @@ def digit_codes(
         season_chunks = [(year, np.ones(1, dtype=np.bool_))] * len(id_chunks)
     else:
         season_chunks = _ints(seasons)
-    arrays, all_coded = [], True
+    arrays = []
     for (views, valid), (season, season_valid) in zip(id_chunks, season_chunks, strict=True):
         n = len(valid)
         code = np.empty(n, dtype=np.int64)
         state = np.empty(n, dtype=np.int8)
         scan_codes(views, valid, season, season_valid, width, first_year, n_years, code, state)
-        ok = state == OK
-        all_coded = all_coded and not (state == BAD).any()
-        arrays.append(_int64_array(code, ok))
+        arrays.append(_int64_array(code, state == OK))
     out = pl.from_arrow(pa.chunked_array(arrays, type=pa.int64()), rechunk=False)
     assert isinstance(out, pl.Series)
-    return out.alias("code"), all_coded
+    return out.alias("code")
 
 
 def _int64_array(value: np.ndarray, ok: np.ndarray) -> pa.Array:
