@@ -201,7 +201,7 @@ def read_csv(
         data = data if data is not None else _decode(Path(path).read_bytes(), "utf-8", source)
         raise _utf8_error(data, source) or BatchInputError(source) from None
     keep = _check_header(table, header, source, ignore_extra)
-    ragged: list[str | None] | None = None
+    ragged: pl.Series | None = None
     try:
         if data is None:
             frame = (
@@ -218,7 +218,7 @@ def read_csv(
         if utf8 is not None:
             raise utf8 from None
         ragged = _ragged_rows(data, len(header))
-        if not any(ragged):
+        if not ragged.is_not_null().any():
             raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
         # rows with a wrong number of fields are rejected whole; the others are read as usual
         frame = pl.read_csv(
@@ -239,8 +239,8 @@ def read_csv(
         line = line + extra.cum_sum().shift(1, fill_value=0)
     frame = frame.select(*keep, LINE)  # the first column's chunks are the file's
     frame = with_aligned(frame, line.alias(LINE))
-    if ragged is not None and len(ragged) == frame.height:
-        frame = frame.with_columns(aligned(frame, pl.Series(RAGGED, ragged, dtype=pl.String)))
+    if ragged is not None and ragged.len() == frame.height:
+        frame = frame.with_columns(aligned(frame, ragged))
     # a blank line reads as a row of empty cells: it is not a row (filtered only when there is
     # one: a filter copies every column of the file into one chunk)
     blank = frame.select(pl.all_horizontal([pl.col(c).is_null() for c in keep])).to_series()
@@ -258,16 +258,29 @@ def _has_quote(path: str | Path) -> bool:
             return mm.find(b'"') >= 0
 
 
-def _ragged_rows(data: bytes, width: int) -> list[str | None]:
+def _ragged_rows(data: bytes, width: int) -> pl.Series:
     """For every data record (blank ones included, as polars reads them): why it has more
     fields than the header, or None. (A shorter row's missing trailing cells are empty, i.e.
-    absent — as polars and spreadsheet exports read them.)"""
-    reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
-    next(reader, None)  # the header
-    return [
-        f"{len(record)} fields, but the header has {width}" if len(record) > width else None
-        for record in reader
-    ]
+    absent — as polars and spreadsheet exports read them.) Records are split as
+    ``csv.reader`` splits them (by :mod:`.csvfields`, compiled, unless the text holds a NUL
+    character, which ``csv.reader`` refuses)."""
+    if b"\x00" in data:
+        reader = csv.reader(io.StringIO(data.decode("utf-8", errors="replace"), newline=""))
+        counts = pl.Series([len(record) for record in reader], dtype=pl.Int64)
+    else:
+        from .csvfields import field_counts
+
+        counts = pl.Series(field_counts(data), dtype=pl.Int64)
+    counts = counts.slice(1)  # the header
+    return (
+        counts.to_frame("n")
+        .select(
+            pl.when(pl.col("n") > width)
+            .then(pl.format("{} fields, but the header has {}", pl.col("n"), pl.lit(width)))
+            .alias(RAGGED)
+        )
+        .to_series()
+    )
 
 
 def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:
