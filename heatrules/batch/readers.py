@@ -298,7 +298,10 @@ def _text_frame(table: Table, frame: pl.DataFrame, source: str) -> pl.DataFrame:
             # an empty cell is absent, as in CSV
             exprs.append(pl.when(col == "").then(None).otherwise(col).alias(c))
         elif dt == pl.Boolean:
-            exprs.append(pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false")).alias(c))
+            # a null stays absent (when/then without otherwise), as an empty CSV cell
+            exprs.append(
+                pl.when(col).then(pl.lit("true")).when(~col).then(pl.lit("false")).alias(c)
+            )
         elif dt.is_integer() or isinstance(dt, pl.Decimal):
             kind = table.column(c).kind if c in table.names else "decimal"
             if kind in ("text", "season", "choice", "date", "timestamp", "bool"):

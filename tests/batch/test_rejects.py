@@ -199,3 +199,21 @@ def test_parquet_float_column_is_unusable_int_column_accepted(tmp_path: Path) ->
         }
     ).write_parquet(bad)
     assert bill_frame(bad).rejects.select("line", "column").rows() == [(2, "season")]
+
+
+def test_a_null_in_a_parquet_boolean_column_is_an_absent_cell(tmp_path: Path) -> None:
+    # a nullable bool column (pandas/Arrow exports) must not turn "no value" into false
+    p = tmp_path / "w.parquet"
+    pl.DataFrame(
+        {
+            "account_id": ["1", "2"],
+            "season": ["2024-2025"] * 2,
+            "category": ["residential"] * 2,
+            "billing_area_m2": [100, 100],
+            "waiver_kind": ["cadre_widow", None],
+            "waiver_has_children": [True, None],
+        }
+    ).write_parquet(p)
+    r = bill_frame(p)
+    assert r.rejects.height == 0, r.rejects.to_dicts()
+    assert r.bills.get_column("waivers").cast(pl.String).to_list() == ["520.00", "0.00"]
