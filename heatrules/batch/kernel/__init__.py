@@ -48,6 +48,7 @@ import numpy as np
 import polars as pl
 
 from ...policy import Policy
+from . import cache  # noqa: F401  (numba's cache folder, before any compiled module)
 from .arith import NONE
 from .bill import (
     N_TOTALS,
