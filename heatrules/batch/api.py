@@ -87,7 +87,8 @@ class BatchResult:
 
     bills: Any
     lines: Any
-    rejects: pl.DataFrame
+    rejects: Any
+    """One row per rejected input row (polars, or pandas with ``pandas=True``)."""
     summary: dict[str, Any]
     fen: pl.DataFrame = field(repr=False)
     """The kernel's per-account figures in fen (Int64), for tools that aggregate further."""
@@ -208,7 +209,8 @@ def bill_frame(
 
     Returns a :class:`BatchResult`: ``bills`` (one row per account, money as polars
     ``Decimal(18, 2)``, or a pandas frame of ``decimal.Decimal`` objects with ``pandas=True``),
-    ``lines`` (one row per bill line), ``rejects`` and ``summary``. The scalar engine is never
+    ``lines`` (one row per bill line), ``rejects`` (pandas too with ``pandas=True``) and
+    ``summary``. The scalar engine is never
     called; the figures equal it to the fen. Raises
     :class:`~heatrules.batch.readers.BatchInputError` for an unusable input.
 
@@ -260,4 +262,6 @@ def bill_frame(
                 ),
             ]
         ).sort("table", "line")
+    if pandas:
+        return BatchResult(bills, out_lines, rejects.to_pandas(), summary, res.bills)
     return BatchResult(bills, out_lines, rejects, summary, res.bills)

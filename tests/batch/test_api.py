@@ -36,6 +36,7 @@ def test_pandas_in_and_out() -> None:
     assert isinstance(r.bills, pd.DataFrame)
     assert r.bills["charges"].tolist() == [Decimal("2500.00"), Decimal("3555.20")]
     assert all(isinstance(x, Decimal) for x in r.lines["amount"])
+    assert isinstance(r.rejects, pd.DataFrame) and len(r.rejects) == 0
 
 
 def test_integer_and_decimal_columns_accepted_float_refused() -> None:
