@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
+from ...errors import HeatrulesError
 from ...policy import Policy
 from . import cache  # noqa: F401  (numba's cache folder, before any compiled module)
 from .arith import NONE
@@ -86,6 +87,15 @@ __all__ = [
 ]
 
 NH_CODES = ("refund.supplier_outage", "refund.facility_outage")
+MAX_PAID_FEN = 10**17
+"""An account's payments in one season sum to at most 10¹⁵ yuan: every figure of its bill
+then fits the outputs' decimal(18, 2) (an engineering limit, like :mod:`heatrules.limits`)."""
+
+
+class KernelRangeError(HeatrulesError):
+    """An input whose bill would leave the batch engine's exact integer range."""
+
+
 _bill_accounts: Any = bill_accounts  # a numba dispatcher (its call is not typed)
 
 
@@ -299,7 +309,16 @@ def run(
     clock.lap("prepare: payments")
     # scratch space: an account's intervals, its payments
     st_off, own_off, t_off, pay_off = (_ro(a) for a in (st_off, own_off, t_off, pay_off))
-    max_iv, max_pay = scratch_sizes(own_off, st_off, acc_group, pay_off)
+    max_iv, max_pay, too_much = scratch_sizes(
+        own_off, st_off, acc_group, pay_off, pay_amount, MAX_PAID_FEN
+    )
+    if too_much >= 0:
+        row = accounts.row(too_much, named=True)
+        raise KernelRangeError(
+            f"account {row['account_id']} {row['season']}: its payments sum to more than "
+            f"{MAX_PAID_FEN // 100:,} yuan, beyond the batch engine's range (a bill's figures "
+            "are decimal(18, 2))"
+        )
     st_n = np.diff(st_off)
     g_count, g_cs, g_ce, _, g_sd, g_od = (
         _ro(a)
@@ -429,7 +448,7 @@ def load_compiled() -> None:
     positions(i)
     new_outputs(1, 0, 0, False)
     account_groups(i, i, i, 1)
-    scratch_sizes(one, one, i, one)
+    scratch_sizes(one, one, i, one, i, MAX_PAID_FEN)
     by_account(i, i, 0)
     station_profiles(P, i, one, i, i, b, 1)
     w = np.zeros(0, dtype=np.int64)

@@ -391,10 +391,12 @@ def account_groups(station_code, sidx, table, n_seasons):  # type: ignore[no-unt
 
 
 @njit(cache=True)
-def scratch_sizes(own_off, st_off, group, pay_off):  # type: ignore[no-untyped-def]
-    """(most intervals, most payments) of one account: the pass's scratch space."""
+def scratch_sizes(own_off, st_off, group, pay_off, pay_amount, max_paid):  # type: ignore[no-untyped-def]
+    """(most intervals, most payments) of one account — the pass's scratch space — and the
+    first account whose payments sum to more than ``max_paid`` fen (−1: none)."""
     max_iv = 1
     max_pay = 1
+    too_much = -1
     for i in range(len(own_off) - 1):
         k = own_off[i + 1] - own_off[i] + 2
         g = group[i]
@@ -402,7 +404,14 @@ def scratch_sizes(own_off, st_off, group, pay_off):  # type: ignore[no-untyped-d
             k += st_off[g + 1] - st_off[g]
         max_iv = max(max_iv, k)
         max_pay = max(max_pay, pay_off[i + 1] - pay_off[i])
-    return max_iv, max_pay
+        paid = 0
+        for j in range(pay_off[i], pay_off[i + 1]):
+            paid += pay_amount[j]  # each amount ≤ 10¹² fen: no overflow before the check
+            if paid > max_paid:
+                break
+        if paid > max_paid and too_much < 0:
+            too_much = i
+    return max_iv, max_pay, too_much
 
 
 @njit(cache=True)
