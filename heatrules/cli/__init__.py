@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
@@ -93,20 +94,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         err_console().print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return 2
     except KeyboardInterrupt:
+        err_console().print("interrupted: no output of this run was completed", highlight=False)
         return 130
     except BrokenPipeError:
         # the reader went away (e.g. `| head`): stop quietly, like other Unix tools
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except OSError as exc:
-        if exc.filename is None:  # writing the output failed (e.g. a full disk)
-            err_console().print(f"error: cannot write the output: {exc.strerror}", highlight=False)
-            return 2
-        raise
+    except OSError as exc:  # e.g. a full disk, a folder that refuses a file
+        what = f"cannot write {exc.filename}" if exc.filename else "cannot write the output"
+        err_console().print(
+            f"[bold red]error:[/] {escape(what)}: {escape(exc.strerror or str(exc))}",
+            highlight=False,
+        )
+        return 2
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C, so half-written temporary outputs are removed
+    raise KeyboardInterrupt
 
 
 def entry() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     code = main()
     try:
         sys.stdout.flush()

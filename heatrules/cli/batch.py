@@ -155,8 +155,11 @@ def _check_out(out: Path) -> None:
 
 
 def _clear_outputs(out: Path) -> None:
+    """Remove the last run's outputs, and temporary files a killed run may have left."""
     for name in OUTPUTS:
         (out / name).unlink(missing_ok=True)
+        for tmp in out.glob(f".{name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:

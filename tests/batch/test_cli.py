@@ -153,6 +153,35 @@ def test_atomic_writes_leave_no_temporary_files(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["x.csv"]
 
 
+def test_a_full_disk_is_a_clear_error_and_stale_temporary_files_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    import heatrules.batch.output as output
+
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / ".bills.parquet.x1y2.tmp").write_bytes(b"left by a killed run")
+
+    def full(*a: object, **k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "write_table", full)
+    assert main(args(out)) == 2
+    assert "cannot write the output: No space left on device" in capsys.readouterr().err
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_sigterm_unwinds_like_ctrl_c() -> None:
+    import signal
+
+    from heatrules.cli import _terminate
+
+    with pytest.raises(KeyboardInterrupt):
+        _terminate(signal.SIGTERM, None)
+
+
 def test_help_shows_the_example_set(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["batch", "--help"])
