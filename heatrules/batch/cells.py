@@ -35,7 +35,7 @@ _DEC_SHAPE = r"^[+-]?[0-9]+(\.[0-9]+)?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TS = (
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})"
-    r"(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?(Z|[+-][0-9]{2}:?[0-9]{2})?$"
+    r"(?::([0-9]{2})(?:\.([0-9]{1,6}))?)?(Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$"
 )
 
 
@@ -143,7 +143,12 @@ def timestamp_us(col: str) -> Cell:
     tz = g.struct.field("8")
     tzd = tz.str.replace(":", "", literal=True)
     tz_h = tzd.str.slice(1, 2).cast(pl.Int64, strict=False)
-    tz_m = tzd.str.slice(3, 2).cast(pl.Int64, strict=False)
+    # an offset of hours alone (+08) has no minutes, as in heatrules.localtime
+    tz_m = (
+        pl.when(tzd.str.len_chars() == 3)
+        .then(0)
+        .otherwise(tzd.str.slice(3, 2).cast(pl.Int64, strict=False))
+    )
     tz_sign = pl.when(tzd.str.starts_with("-")).then(-1).otherwise(1)
     offset_us = (
         pl.when(tz.is_null())

@@ -217,3 +217,40 @@ def test_a_null_in_a_parquet_boolean_column_is_an_absent_cell(tmp_path: Path) ->
     r = bill_frame(p)
     assert r.rejects.height == 0, r.rejects.to_dicts()
     assert r.bills.get_column("waivers").cast(pl.String).to_list() == ["520.00", "0.00"]
+
+
+def test_an_offset_of_hours_alone_is_read_like_the_scalar_engine() -> None:
+    # "+05" (no minutes) is ISO 8601 and accepted by heatrules.localtime; 16 Nov 21:00+05 is
+    # 17 Nov 00:00 in Tianjin: 48 h from the season's start = 2 facility days (41.32), where
+    # reading it as local time would give 45 h = 1 day
+    import heatrules
+
+    acc = pl.DataFrame(
+        {
+            "account_id": ["1"],
+            "season": ["2024-2025"],
+            "category": ["residential"],
+            "billing_area_m2": ["100"],
+        }
+    )
+    for tz in ("+05", "+05:00", "+0500"):
+        nh = pl.DataFrame(
+            {
+                "account_id": ["1"],
+                "season": ["2024-2025"],
+                "start": ["2024-11-14T00:00" + tz],
+                "end": ["2024-11-16T21:00" + tz],
+                "cause": ["facility"],
+            }
+        )
+        r = bill_frame(acc, no_heat=nh)
+        assert r.rejects.height == 0, (tz, r.rejects.to_dicts())
+        assert str(r.bills.get_column("refunds")[0]) == "41.32", tz
+        scalar = heatrules.bill(
+            {
+                "season": "2024-2025",
+                "account": {"id": "1", "category": "residential", "billing_area_m2": "100"},
+                "no_heat": [nh.drop("account_id", "season").row(0, named=True)],
+            }
+        )
+        assert str(scalar.totals.refunds) == "41.32", tz
