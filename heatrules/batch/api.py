@@ -110,7 +110,7 @@ def read_inputs(
     """Read the four tables (paths or DataFrames; ``None`` is an empty optional table)."""
 
     def one(name: str, src: Any) -> RawTable:
-        if src is None:
+        if src is None and name != "accounts":
             return empty_table(name)
         return read_table(name, src, encoding=encoding, ignore_extra=ignore_extra_columns)
 

@@ -370,14 +370,45 @@ def read_table(
     name: str, src: Any, *, encoding: str = "utf-8", ignore_extra: bool = False
 ) -> RawTable:
     """Read ``src`` — a path (``.csv``/``.parquet``) or a DataFrame — as table ``name``."""
+    if src is None or (isinstance(src, str) and not src.strip()):
+        raise BatchInputError(f"the {name} table is missing (give a path or a DataFrame)")
     if isinstance(src, (str, Path)):
         path = Path(src)
         if not path.exists():
             raise BatchInputError(f"{path}: no such file ({name} table)")
-        if path.suffix.lower() in (".parquet", ".pq"):
+        if path.is_dir():
+            raise BatchInputError(f"{path}: is a folder, not a file ({name} table)")
+        kind = _binary_kind(path)
+        if path.suffix.lower() in (".parquet", ".pq") or kind == "Parquet":
             return read_parquet(name, path, ignore_extra=ignore_extra)
+        if kind is not None:
+            raise BatchInputError(
+                f"{path}: is a {kind} file, not CSV or Parquet ({name} table); "
+                "save it as CSV (UTF-8) or Parquet"
+            )
         return read_csv(name, path, encoding=encoding, ignore_extra=ignore_extra)
     return read_frame(name, src, ignore_extra=ignore_extra)
+
+
+_MAGIC = (
+    (b"PAR1", "Parquet"),
+    (b"PK\x03\x04", "zip (an Excel .xlsx or a zip archive)"),
+    (b"\xd0\xcf\x11\xe0", "legacy Excel (.xls)"),
+    (b"\x1f\x8b", "gzip-compressed"),
+    (b"BZh", "bzip2-compressed"),
+    (b"\xfd7zXZ\x00", "xz-compressed"),
+    (b"(\xb5/\xfd", "zstd-compressed"),
+)
+
+
+def _binary_kind(path: Path) -> str | None:
+    """The kind of a file that is plainly not text, from its first bytes (None: maybe CSV)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as exc:
+        raise BatchInputError(f"{path}: cannot be read: {exc.strerror}") from None
+    return next((kind for magic, kind in _MAGIC if head.startswith(magic)), None)
 
 
 def empty_table(name: str) -> RawTable:
