@@ -58,6 +58,8 @@ def read_header(source: Any, encoding: str = "utf-8") -> tuple[list[str], str]:
     """The column names of ``source`` and a name for it in messages (the file's path)."""
     if isinstance(source, (str, Path)):
         path = Path(source)
+        if path.is_dir():
+            raise InputFileError(f"{path}: is a folder, not a file (claimed figures)")
         if not path.is_file():
             raise InputFileError(f"{path}: no such file (claimed figures)")
         if path.suffix.lower() in (".parquet", ".pq"):
