@@ -25,7 +25,8 @@ def test_a_row_with_too_many_fields_is_rejected_on_its_own(tmp_path: Path) -> No
     """batch-tables.md: a bad row is rejected whole; the run goes on (not exit 2)."""
     acc = tmp_path / "a.csv"
     acc.write_text(
-        HEADER + "001,2024-2025,residential,100\n002,2024-2025,residential,100,x\n003,2024-2025,residential\n",
+        HEADER
+        + "001,2024-2025,residential,100\n002,2024-2025,residential,100,x\n003,2024-2025,residential\n",
         encoding="utf-8",
     )
     out = tmp_path / "o"
@@ -55,7 +56,10 @@ def test_a_run_replaces_the_outputs_of_the_last(tmp_path: Path) -> None:
     bad = tmp_path / "b.csv"
     bad.write_text(HEADER + "001,2024-2025,residential,abc\n", encoding="utf-8")
     out = tmp_path / "o"
-    assert main(["batch", "--accounts", str(acc), "--out", str(out), "--format", "csv", "--lines"]) == 0
+    assert (
+        main(["batch", "--accounts", str(acc), "--out", str(out), "--format", "csv", "--lines"])
+        == 0
+    )
     assert (out / "lines.csv").exists()
     assert main(["batch", "--accounts", str(bad), "--out", str(out), "--max-rejects", "0"]) == 1
     assert sorted(p.name for p in out.iterdir()) == ["rejects.csv", "summary.json"]
@@ -67,10 +71,17 @@ def test_negative_max_rejects_is_a_usage_error(tmp_path: Path) -> None:
     assert exc.value.code == 2
 
 
-def test_integer_id_column_in_parquet_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_integer_id_column_in_parquet_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     p = tmp_path / "a.parquet"
     pl.DataFrame(
-        {"account_id": [1], "season": ["2024-2025"], "category": ["residential"], "billing_area_m2": [100]}
+        {
+            "account_id": [1],
+            "season": ["2024-2025"],
+            "category": ["residential"],
+            "billing_area_m2": [100],
+        }
     ).write_parquet(p)
     assert main(["batch", "--accounts", str(p), "--out", str(tmp_path / "o")]) == 2
     assert "account_id" in capsys.readouterr().err
@@ -86,6 +97,21 @@ def test_impossible_temperature_rejected_like_the_scalar_engine(tmp_path: Path) 
         encoding="utf-8",
     )
     out = tmp_path / "o"
-    assert main(["batch", "--accounts", str(acc), "--temperature", str(temp), "--out", str(out), "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "batch",
+                "--accounts",
+                str(acc),
+                "--temperature",
+                str(temp),
+                "--out",
+                str(out),
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     rejects = (out / "rejects.csv").read_text(encoding="utf-8")
     assert "celsius" in rejects and "not a possible temperature" in rejects
