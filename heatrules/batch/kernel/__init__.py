@@ -40,6 +40,7 @@ the modules (or in ``NUMBA_CACHE_DIR``) for every later process.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,7 @@ from .bill import (
     new_outputs,
     positions,
     scratch_sizes,
+    touch_pages,
 )
 from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
 from .lines import lines_frame
@@ -278,6 +280,11 @@ def run(
         seasons, bands = inputs.seasons, inputs.bands
         clock.lap("policy")
     n = accounts.height
+    # the per-account outputs (17 int64 columns) are faulted in by a second thread while the
+    # inputs are prepared on the first
+    B = new_outputs(N_TOTALS + len(CODES), n, 0, False)[0]
+    toucher = threading.Thread(target=touch_pages, args=(B,), daemon=True)
+    toucher.start()
     no_map = _ro(np.zeros(0, dtype=np.int64))
     pos_of = _ro(positions(_ints(accounts, "acct")))
     P = _ro(season_matrix(seasons))
@@ -334,9 +341,8 @@ def run(
     )
     clock.lap("prepare: station outages")
 
-    B, present, D, t_fen, t_days, t_why, nh_count = new_outputs(
-        N_TOTALS + len(CODES), n, tp.height, with_lines
-    )
+    _, present, D, t_fen, t_days, t_why, nh_count = new_outputs(0, n, tp.height, with_lines)
+    toucher.join()
     S = _ro(
         np.array(
             [sw.divisor_days, sw.daily_fee_rounded_first, sw.temperature_ceil, sw.no_union],
@@ -447,6 +453,7 @@ def load_compiled() -> None:
     S = _ro(np.zeros(4, dtype=np.int64))
     positions(i)
     new_outputs(1, 0, 0, False)
+    touch_pages(np.zeros((1, 1), dtype=np.int64))
     account_groups(i, i, i, 1)
     scratch_sizes(one, one, i, one, i, MAX_PAID_FEN)
     by_account(i, i, 0)
