@@ -84,7 +84,10 @@ def decimal(col: str, decimals: int, *, what: str = "decimal") -> Cell:
     raw = pl.col(col)
     frac = rf"(\.[0-9]{{1,{decimals}}}0*|\.0+)?" if decimals else r"(\.0+)?"
     ok = raw.str.contains(rf"^[+-]?0*[0-9]{{1,{MAX_INT_DIGITS}}}{frac}$")
-    scaled = raw.cast(pl.Decimal(38, decimals), strict=False).to_physical().cast(pl.Int64)
+    # a value beyond int64 once scaled (13 digits and 6 decimals can be) is null: too large
+    scaled = (
+        raw.cast(pl.Decimal(38, decimals), strict=False).to_physical().cast(pl.Int64, strict=False)
+    )
     value = pl.when(ok).then(scaled)
     shape = raw.str.contains(_DEC_SHAPE)
     int_digits = raw.str.extract(r"^[+-]?0*([0-9]*)", 1).str.len_chars()
@@ -98,7 +101,7 @@ def decimal(col: str, decimals: int, *, what: str = "decimal") -> Cell:
                 _str(what),
             )
         )
-        .when(int_digits > MAX_INT_DIGITS)
+        .when((int_digits > MAX_INT_DIGITS) | (ok & scaled.is_null()))
         .then(pl.format("'{}' is too large for the batch engine", raw))
         .otherwise(
             pl.format("'{}' has more than {} decimals", raw, _str(str(decimals)))

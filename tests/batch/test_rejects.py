@@ -254,3 +254,29 @@ def test_an_offset_of_hours_alone_is_read_like_the_scalar_engine() -> None:
             }
         )
         assert str(scalar.totals.refunds) == "41.32", tz
+
+
+@pytest.mark.parametrize("celsius", ["9999999999999", "-9999999999999", "9300000000000.5"])
+def test_a_number_beyond_int64_once_scaled_is_rejected_not_raised(celsius: str) -> None:
+    # 13 integer digits pass the digit bound, but × 10^6 (°C scale) they leave int64
+    acc = pl.DataFrame(
+        {
+            "account_id": ["1"],
+            "season": ["2024-2025"],
+            "category": ["residential"],
+            "billing_area_m2": ["100"],
+        }
+    )
+    tp = pl.DataFrame(
+        {
+            "account_id": ["1"],
+            "season": ["2024-2025"],
+            "room": ["bed"],
+            "room_area_m2": ["10"],
+            "measured_at": ["2024-12-01T10:00"],
+            "celsius": [celsius],
+        }
+    )
+    r = bill_frame(acc, temperature=tp)
+    row = r.rejects.filter(pl.col("table") == "temperature").row(0, named=True)
+    assert row["column"] == "celsius" and "too large" in row["reason"]
