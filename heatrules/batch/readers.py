@@ -219,7 +219,7 @@ def read_csv(
             raise utf8 from None
         ragged = _ragged_rows(data, len(header))
         if not ragged.is_not_null().any():
-            raise BatchInputError(f"{source}: not a readable CSV table: {exc}") from None
+            raise BatchInputError(f"{source}: {_csv_problem(data, exc)}") from None
         # rows with a wrong number of fields are rejected whole; the others are read as usual
         frame = pl.read_csv(
             io.BytesIO(data),
@@ -364,6 +364,23 @@ def read_parquet(name: str, path: str | Path, *, ignore_extra: bool = False) -> 
     return read_frame(
         name, pl.DataFrame(pl.from_arrow(arrow)), source=source, ignore_extra=ignore_extra
     )
+
+
+def _csv_problem(data: str | bytes, exc: Exception) -> str:
+    """What makes ``data`` unreadable as CSV, with its line when it can be found."""
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as err:
+        if "end of data" in str(err):
+            return f"line {start}: a quoted field is never closed (a '\"' without its pair)"
+        return f"line {reader.line_num}: not valid CSV ({err})"
+    # polars' message without its advice on reader options (which the user cannot set here)
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"not a readable CSV table: {first}"
 
 
 def read_table(

@@ -44,3 +44,12 @@ def test_no_accounts_a_folder_or_an_empty_path_are_refused(tmp_path: Path) -> No
         bill_frame(tmp_path / "a.csv", no_heat="")
     with pytest.raises(BatchInputError, match="is a folder"):
         bill_frame(tmp_path)
+
+
+def test_an_unclosed_quote_names_its_line_without_reader_advice(tmp_path: Path) -> None:
+    p = tmp_path / "accounts.csv"
+    p.write_text(CSV + '"2,2024-2025,residential,100\n3,2024-2025,residential,100\n', "utf-8")
+    with pytest.raises(BatchInputError) as err:
+        bill_frame(p)
+    assert "line 3: a quoted field is never closed" in str(err.value)
+    assert "infer_schema_length" not in str(err.value)
