@@ -58,6 +58,7 @@ from .bill import (
     account_groups,
     bill_accounts,
     by_account,
+    is_identity,
     new_outputs,
     positions,
     scratch_sizes,
@@ -189,12 +190,20 @@ _ACCOUNT_BOOLS = ("residential", "metered", "waiver", "has_children")
 
 
 def _account_columns(accounts: pl.DataFrame) -> list[np.ndarray]:
-    """The account columns in :func:`.bill.bill_accounts`' order (one parallel polars pass)."""
+    """The account columns in :func:`.bill.bill_accounts`' order (one parallel polars pass).
+
+    Optional facts nobody has (no connection dates, no supply facts in most cities) share one
+    array of NONE instead of a filled copy each.
+    """
+    n = accounts.height
+    empty = [c for c, fill in _ACCOUNT_INTS if fill == NONE and accounts[c].null_count() == n]
     cols = accounts.select(
-        *(pl.col(c).cast(pl.Int64).fill_null(fill) for c, fill in _ACCOUNT_INTS),
+        *(pl.col(c).cast(pl.Int64).fill_null(fill) for c, fill in _ACCOUNT_INTS if c not in empty),
         *(pl.col(c).fill_null(False) for c in _ACCOUNT_BOOLS),
     )
-    ints = {c: _ro(cols.get_column(c).to_numpy()) for c, _ in _ACCOUNT_INTS}
+    none = _ro(np.full(n, NONE, dtype=np.int64)) if empty else None
+    ints = {c: _ro(cols.get_column(c).to_numpy()) for c, _ in _ACCOUNT_INTS if c not in empty}
+    ints.update({c: none for c in empty if none is not None})
     bools = {c: _ro(cols.get_column(c).to_numpy(), np.bool_) for c in _ACCOUNT_BOOLS}
     return [
         bools["residential"],
@@ -208,6 +217,11 @@ def _account_columns(accounts: pl.DataFrame) -> list[np.ndarray]:
     ]
 
 
+def _account_positions(keys: np.ndarray, pos_of: np.ndarray) -> np.ndarray:
+    """The positions of the accounts of event rows (``pos_of`` empty: keys are positions)."""
+    return pos_of[keys] if len(pos_of) else keys
+
+
 def _take(values: np.ndarray, order: np.ndarray) -> np.ndarray:
     """Event column values in account order (``order`` empty: already in account order)."""
     return _ro(values[order], values.dtype.type) if len(order) else values
@@ -218,24 +232,20 @@ def _station_groups(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Station group of each account and of each station outage (−1: none), groups' seasons.
 
-    A group is a (station, season) with outages; its season is a row of ``seasons``.
+    A group is a (station, season) with outages; its season is a row of ``seasons``. Stations
+    are joined on the integer ``station_code`` the validation gave them (null: no outage).
     """
     n_seasons = max(seasons.height, 1)
-    names = station.get_column("station_id").unique(maintain_order=True)
-    if len(names) == 0:
+    if station.height == 0:
         none = np.zeros(0, dtype=np.int64)
         return np.full(accounts.height, -1, dtype=np.int64), none, none
-    code = pl.Series(range(len(names)), dtype=pl.Int64)
-    st_code = station.get_column("station_id").replace_strict(names, code).to_numpy()
+    st_code = station.get_column("station_code").to_numpy()
+    acc_code = accounts.get_column("station_code").fill_null(-1).to_numpy()
+    n_codes = max(int(st_code.max()), int(acc_code.max()) if len(acc_code) else -1) + 1
     flat = st_code * n_seasons + season_index(station.get_column("season_year"), seasons)
     uniq = np.unique(flat)
-    table = np.full(len(names) * n_seasons, -1, dtype=np.int64)
+    table = np.full(n_codes * n_seasons, -1, dtype=np.int64)
     table[uniq] = np.arange(len(uniq), dtype=np.int64)
-    acc_code = (
-        accounts.get_column("station_id")
-        .replace_strict(names, code, default=-1, return_dtype=pl.Int64)
-        .to_numpy()
-    )
     acc_group = account_groups(_ro(acc_code), sidx, _ro(table), n_seasons)
     return acc_group, table[flat], (uniq % n_seasons).astype(np.int64)
 
@@ -286,7 +296,10 @@ def run(
     toucher = threading.Thread(target=touch_pages, args=(B,), daemon=True)
     toucher.start()
     no_map = _ro(np.zeros(0, dtype=np.int64))
-    pos_of = _ro(positions(_ints(accounts, "acct")))
+    acct = _ints(accounts, "acct")
+    # an account's key is its position when no account row was rejected (the usual case):
+    # an empty map then, and events reach their account without a look-up table
+    pos_of = no_map if is_identity(acct) else _ro(positions(acct))
     P = _ro(season_matrix(seasons))
     b_off, b_above, b_upto, b_rate = (_ro(a) for a in band_arrays(bands, seasons))
     sidx = _ro(season_index(accounts.get_column("season_year"), seasons))
@@ -307,7 +320,7 @@ def run(
     own_start = _take(_ints(own, "start"), own_order)
     own_end = _take(_ints(own, "end"), own_order)
     own_sup = _take(_bools(own, "supplier"), own_order)
-    tp = records(temperature, pos_of[_ints(temperature, "acct")] if temperature.height else no_map)
+    tp = records(temperature, _account_positions(_ints(temperature, "acct"), pos_of))
     t_off, _ = by_account(_ints(tp, "pos"), no_map, n)
     clock.lap("prepare: own outages, temperature")
     pay_off, pay_order = by_account(_ints(payments, "acct"), pos_of, n)
@@ -393,7 +406,9 @@ def run(
             pl.Series("days", t_days),
             pl.Series("why", np.asarray(WHY, dtype=object)[t_why].tolist(), dtype=pl.String),
         )
-        pays = payments.with_columns(pl.Series("pos", pos_of[_ints(payments, "acct")]))
+        pays = payments.with_columns(
+            pl.Series("pos", _account_positions(_ints(payments, "acct"), pos_of))
+        )
         lines = _lines(accounts, B, present, D, nh_off, nh_seq, nh_fen, nh_days, tp, pays)
         clock.lap("lines")
     return KernelResult(bills, lines, not_billed)
@@ -452,6 +467,7 @@ def load_compiled() -> None:
     P = _ro(np.zeros((1, len(PARAM_COLUMNS)), dtype=np.int64))
     S = _ro(np.zeros(4, dtype=np.int64))
     positions(i)
+    is_identity(i)
     new_outputs(1, 0, 0, False)
     touch_pages(np.zeros((1, 1), dtype=np.int64))
     account_groups(i, i, i, 1)

@@ -425,6 +425,15 @@ def scratch_sizes(own_off, st_off, group, pay_off, pay_amount, max_paid):  # typ
 
 
 @njit(cache=True)
+def is_identity(acct):  # type: ignore[no-untyped-def]
+    """True when every account's key is its position (0, 1, 2, …)."""
+    for i in range(len(acct)):
+        if acct[i] != i:
+            return False
+    return True
+
+
+@njit(cache=True)
 def positions(acct):  # type: ignore[no-untyped-def]
     """``pos_of[acct]``: the row of each billed account key (−1 for keys not billed)."""
     size = 0

@@ -123,23 +123,32 @@ def _accepted(df: pl.DataFrame, *columns: pl.Expr, in_line_order: bool = True) -
     return out.rechunk()
 
 
-def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> pl.DataFrame:
-    """The (station, season) pairs of the accounts among the ``named`` stations, ``st_known``.
+def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> tuple[pl.DataFrame, pl.Series]:
+    """The (station, season) pairs of the accounts among the ``named`` stations (``st_known``,
+    and ``st_code``: the station's place among the named ones), and each account's code.
 
-    Each account's pair is coded as one integer (the station's place among the named ones,
-    and the season), so that finding the distinct pairs copies no column of the accounts.
+    Each account's pair is coded as one integer (the station's code and the season), so that
+    finding the distinct pairs copies no column of the accounts. The codes are the station
+    join's keys in the kernel (which then compares no text).
     """
     names = named.drop_nulls().unique()
-    schema = {"v_station_id": pl.String, "v_season": pl.Int64, "st_known": pl.Boolean}
+    schema = {
+        "v_station_id": pl.String,
+        "v_season": pl.Int64,
+        "st_known": pl.Boolean,
+        "st_code": pl.Int64,
+    }
     years = acc.get_column("v_season")
     first = years.min()
     if names.len() == 0 or first is None:
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema=schema), pl.Series("st_code", [None] * acc.height, pl.Int64)
     y0 = int(first)  # type: ignore[arg-type]
     n_years = int(years.max()) - y0 + 1  # type: ignore[arg-type]
-    place = v("station_id").replace_strict(
-        names, pl.int_range(names.len(), dtype=pl.Int64, eager=True), default=None
-    )
+    place = acc.select(
+        v("station_id")
+        .replace_strict(names, pl.int_range(names.len(), dtype=pl.Int64, eager=True), default=None)
+        .alias("st_code")
+    ).to_series()
     coded = acc.select((place * n_years + v("season") - y0).alias("c")).to_series()
     codes = coded.drop_nulls().unique().to_numpy()
     return pl.DataFrame(
@@ -147,9 +156,10 @@ def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> pl.DataFrame:
             "v_station_id": names.gather(codes // n_years),
             "v_season": codes % n_years + y0,
             "st_known": True,
+            "st_code": codes // n_years,
         },
         schema=schema,
-    )
+    ), place
 
 
 def validate_tables(
@@ -252,7 +262,8 @@ def validate_tables(
         ],
     )
     nh_st = nh.filter(~pl.col("is_acct"))
-    station_keys = _station_seasons(acc, nh_st.get_column("v_station_id"))
+    station_keys, st_code = _station_seasons(acc, nh_st.get_column("v_station_id"))
+    acc = acc.with_columns(st_code)
     nh_st = nh_st.join(station_keys, on=["v_station_id", "v_season"], how="left")
     nh_st, nh_st_p2 = apply_checks(
         nh_st,
@@ -454,6 +465,7 @@ def validate_tables(
         v("connected_on").alias("connected_on"),
         v("late_fee_rate").alias("late_fee_rate"),
         v("station_id").alias("station_id"),
+        pl.col("st_code").alias("station_code"),
         v("supply_started_at").alias("supply_started_at"),
         v("supply_stopped_at").alias("supply_stopped_at"),
         v("waiver_kind").is_not_null().alias("waiver"),
@@ -475,6 +487,7 @@ def validate_tables(
     st_good = _accepted(
         nh_st,
         v("station_id").alias("station_id"),
+        pl.col("st_code").alias("station_code"),
         v("season").alias("season_year"),
         pl.col(LINE).alias("line"),
         v("start").alias("start"),
