@@ -40,7 +40,6 @@ the modules (or in ``NUMBA_CACHE_DIR``) for every later process.
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,10 +61,10 @@ from .bill import (
     new_outputs,
     positions,
     scratch_sizes,
-    touch_pages,
 )
 from .codes import BLOCK, CHARGE_CODES, CODES, NEGATIVE, REFUND_CODES, SEQ_BLOCK, col_name
 from .lines import lines_frame
+from .memory import prefault
 from .no_heat import station_profiles
 from .params import COLUMNS as PARAM_COLUMNS
 from .params import band_arrays, season_index, season_matrix
@@ -290,11 +289,10 @@ def run(
         seasons, bands = inputs.seasons, inputs.bands
         clock.lap("policy")
     n = accounts.height
-    # the per-account outputs (17 int64 columns) are faulted in by a second thread while the
-    # inputs are prepared on the first
+    # the per-account outputs (17 int64 columns) are faulted in by the operating system on a
+    # second thread while the inputs are prepared and the pass begins
     B = new_outputs(N_TOTALS + len(CODES), n, 0, False)[0]
-    toucher = threading.Thread(target=touch_pages, args=(B,), daemon=True)
-    toucher.start()
+    populating = prefault(B)
     no_map = _ro(np.zeros(0, dtype=np.int64))
     acct = _ints(accounts, "acct")
     # an account's key is its position when no account row was rejected (the usual case):
@@ -355,7 +353,6 @@ def run(
     clock.lap("prepare: station outages")
 
     _, present, D, t_fen, t_days, t_why, nh_count = new_outputs(0, n, tp.height, with_lines)
-    toucher.join()
     S = _ro(
         np.array(
             [sw.divisor_days, sw.daily_fee_rounded_first, sw.temperature_ceil, sw.no_union],
@@ -387,6 +384,7 @@ def run(
     outputs = [B, present, D, t_fen, t_days, t_why, nh_count]
     empty = np.zeros(0, dtype=np.int64)
     _bill_accounts(*args, False, empty, *outputs, empty, empty, empty)
+    populating.join()
     clock.lap("bill")
     bills = accounts.select("acct", "line", "account_id", "season", "season_year").with_columns(
         *[pl.Series(name, B[k]) for k, name in enumerate(TOTALS)],
@@ -469,7 +467,6 @@ def load_compiled() -> None:
     positions(i)
     is_identity(i)
     new_outputs(1, 0, 0, False)
-    touch_pages(np.zeros((1, 1), dtype=np.int64))
     account_groups(i, i, i, 1)
     scratch_sizes(one, one, i, one, i, MAX_PAID_FEN)
     by_account(i, i, 0)

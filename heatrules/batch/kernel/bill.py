@@ -380,16 +380,6 @@ def new_outputs(rows, n, n_records, lines):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, nogil=True)
-def touch_pages(B):  # type: ignore[no-untyped-def]
-    """Write the first word of every 4 KiB page of ``B`` (fresh memory is faulted in on
-    first touch); run in a thread while the inputs are prepared, the pass then finds the
-    pages ready."""
-    flat = B.reshape(-1)
-    for k in range(0, len(flat), 512):
-        flat[k] = 0
-
-
 @njit(cache=True)
 def account_groups(station_code, sidx, table, n_seasons):  # type: ignore[no-untyped-def]
     """Each account's station group: ``table[station code × seasons + season]`` (−1: none)."""
