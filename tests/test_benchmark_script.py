@@ -15,15 +15,8 @@ def test_batch_benchmark_prints_its_summary_line(tmp_path: Path) -> None:
         [
             sys.executable,
             str(ROOT / "benchmarks" / "batch.py"),
-            "--accounts",
-            "3000",
-            "--sample",
-            "50",
-            "--repeat",
-            "2",
-            "--keep",
-            str(tmp_path),
-        ],  # fmt: skip
+            *("--accounts", "3000", "--sample", "50", "--repeat", "2", "--keep", str(tmp_path)),
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,
