@@ -280,3 +280,16 @@ def test_a_number_beyond_int64_once_scaled_is_rejected_not_raised(celsius: str) 
     r = bill_frame(acc, temperature=tp)
     row = r.rejects.filter(pl.col("table") == "temperature").row(0, named=True)
     assert row["column"] == "celsius" and "too large" in row["reason"]
+
+
+def test_value_is_the_cell_of_the_column_named(tmp_path: Path) -> None:
+    # an empty required cell first, a bad cell after it: the reject names the first column and
+    # shows that column's (empty) cell, never the later column's content
+    rejects, _ = run(
+        tmp_path,
+        "account_id,season,category,billing_area_m2,billing\n"
+        "A1,2024-2025,,100,xx\nA2,,residential,abc,area\nA3,2024-2025,residential,7x,area\n",
+    )
+    rows = rejects.select("line", "column", "value").rows()
+    assert rows == [(2, "category", None), (3, "season", None), (4, "billing_area_m2", "7x")]
+    assert "xx" in rejects.get_column("reason")[0]  # every problem of the row is still named

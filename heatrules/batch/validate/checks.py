@@ -37,9 +37,7 @@ def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, p
     problems = sub.select(
         pl.col(LINE),
         pl.coalesce([pl.when(cd).then(str_lit(c)) for c, cd, _ in conds]).alias("column"),
-        pl.coalesce([pl.when(cd).then(pl.col(c).cast(pl.String)) for c, cd, _ in conds]).alias(
-            "value"
-        ),
+        _first_of(conds).alias("value"),
         pl.concat_str(
             [pl.when(cd).then(pl.format("{}: {}", str_lit(c), m)) for c, cd, m in conds],
             separator="; ",
@@ -48,3 +46,13 @@ def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, p
     )
     df = with_aligned(df, (pl.col("bad") | pl.col("_hit")).alias("bad")).drop("_hit")
     return df, problems
+
+
+def _first_of(conds: list[tuple[str, pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The cell of the first failing column (null when that cell is empty — never a later
+    column's cell)."""
+    (c0, cd0, _), *rest = conds
+    chain = pl.when(cd0).then(pl.col(c0).cast(pl.String))
+    for c, cd, _ in rest:
+        chain = chain.when(cd).then(pl.col(c).cast(pl.String))
+    return chain.otherwise(None)
