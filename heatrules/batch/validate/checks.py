@@ -51,8 +51,7 @@ def apply_checks(df: pl.DataFrame, checks: list[Check]) -> tuple[pl.DataFrame, p
 def _first_of(conds: list[tuple[str, pl.Expr, pl.Expr]]) -> pl.Expr:
     """The cell of the first failing column (null when that cell is empty — never a later
     column's cell)."""
-    (c0, cd0, _), *rest = conds
-    chain = pl.when(cd0).then(pl.col(c0).cast(pl.String))
-    for c, cd, _ in rest:
-        chain = chain.when(cd).then(pl.col(c).cast(pl.String))
-    return chain.otherwise(None)
+    first = pl.coalesce([pl.when(cd).then(pl.lit(i)) for i, (_, cd, _) in enumerate(conds)])
+    return pl.coalesce(
+        [pl.when(first == i).then(pl.col(c).cast(pl.String)) for i, (c, _, _) in enumerate(conds)]
+    )
