@@ -278,9 +278,13 @@ def audit(
     ]
     sums = (
         matched.select(
-            *[pl.col(f).sum().alias(f"c_{f}") for f in figures],
+            *[pl.col(f).cast(pl.Int128).sum().alias(f"c_{f}") for f in figures],
             *[
-                pl.col(f"__x_{f}").filter(pl.col(f).is_not_null()).sum().alias(f"e_{f}")
+                pl.col(f"__x_{f}")
+                .filter(pl.col(f).is_not_null())
+                .cast(pl.Int128)
+                .sum()
+                .alias(f"e_{f}")
                 for f in figures
             ],
             *[pl.col(f).count().alias(f"n_{f}") for f in figures],

@@ -166,22 +166,26 @@ def run_validated(
     return bills.with_columns(), out_lines if out_lines is not None else None
 
 
+def _exact_sum(fen: pl.DataFrame, column: str) -> int:
+    """The exact sum of an int64 fen column: summed as 128-bit integers, since a city's total
+    can pass int64's 9.2 × 10¹⁸ fen even when every account is within range."""
+    if fen.height == 0:
+        return 0
+    return int(fen.get_column(column).cast(pl.Int128).sum() or 0)
+
+
+def _yuan(fen: int) -> str:
+    return f"{Decimal(fen) / 100:.2f}"
+
+
 def summarise(
     v: Validated, fen: pl.DataFrame, params: Parameters, seconds: float
 ) -> dict[str, Any]:
     """summary.json: counts per table, accounts billed, totals, rules version, seconds."""
-    sums = fen.select([pl.col(t).sum().alias(t) for t in TOTALS]).row(0) if fen.height else (0,) * 6
-    totals = {t: f"{Decimal(int(s or 0)) / 100:.2f}" for t, s in zip(TOTALS, sums, strict=True)}
-    by_kind = (
-        {
-            kernel.col_name(
-                c
-            ): f"{Decimal(-int(fen.get_column(kernel.col_name(c)).sum() or 0)) / 100:.2f}"
-            for c in kernel.REFUND_CODES
-        }
-        if fen.height
-        else {kernel.col_name(c): "0.00" for c in kernel.REFUND_CODES}
-    )
+    totals = {t: _yuan(_exact_sum(fen, t)) for t in TOTALS}
+    by_kind = {
+        kernel.col_name(c): _yuan(-_exact_sum(fen, kernel.col_name(c))) for c in kernel.REFUND_CODES
+    }
     return {
         "tables": v.counts,
         "accounts_billed": fen.height,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -242,3 +243,21 @@ def test_a_duplicated_claim_with_one_bad_row_is_compared_on_neither(tmp_path: Pa
     rejects = (out / "rejects.csv").read_text(encoding="utf-8")
     assert "more than one row" in rejects and "not a plain amount" in rejects
     assert (out / "differences.csv").read_text(encoding="utf-8").count("\n") == 1  # header only
+
+
+def test_claimed_sums_beyond_int64_are_exact(tmp_path: Path) -> None:
+    # 9 300 claims of almost 10^13 yuan (the cell limit): their sum passes int64 fen
+    n, huge = 9_300, "9999999999999.99"
+    ids = [f"{i:07d}" for i in range(n)]
+    accounts = pl.DataFrame(
+        {"account_id": ids, "season": "2024-2025", "category": "residential"}
+    ).with_columns(pl.lit("100").alias("billing_area_m2"))
+    claimed = pl.DataFrame({"account_id": ids, "season": "2024-2025", "charges": huge})
+    accounts.write_csv(tmp_path / "accounts.csv")
+    claimed.write_csv(tmp_path / "claimed.csv")
+    result = audit(tmp_path / "accounts.csv", tmp_path / "claimed.csv")
+    assert result.accounts_audited == n
+    assert result.claimed_sums["charges"] == n * Decimal(huge)
+    assert result.expected_sums["charges"] == n * Decimal("2500.00")
+    rec = result.reconciliation()["charges"]
+    assert rec["claimed"] - rec["expected"] == rec["difference"]
