@@ -16,6 +16,11 @@ MAX_AREA_M2 = Decimal("1000000.00")
 MAX_MONEY = Decimal("10000000000.00")
 """A payment or expected amount: at most 10¹⁰ yuan (2 decimals)."""
 
+MAX_SEASON_PAID = Decimal("1000000000000000.00")
+"""An account's payments in one season, summed: at most 10¹⁵ yuan, so that every figure of
+its bill fits the batch outputs' decimal(18, 2); the batch engine rejects an account beyond
+it (with its payments), naming the sum."""
+
 MAX_KWH = Decimal("1000000000")
 """Season heat use: at most 10⁹ kWh."""
 

@@ -48,6 +48,7 @@ import numpy as np
 import polars as pl
 
 from ...errors import HeatrulesError
+from ...limits import MAX_SEASON_PAID
 from ...policy import Policy
 from . import cache  # noqa: F401  (numba's cache folder, before any compiled module)
 from .arith import NONE
@@ -89,9 +90,9 @@ __all__ = [
 ]
 
 NH_CODES = ("refund.supplier_outage", "refund.facility_outage")
-MAX_PAID_FEN = 10**17
-"""An account's payments in one season sum to at most 10¹⁵ yuan: every figure of its bill
-then fits the outputs' decimal(18, 2) (an engineering limit, like :mod:`heatrules.limits`)."""
+MAX_PAID_FEN = int(MAX_SEASON_PAID * 100)
+"""An account's payments in one season sum to at most 10¹⁵ yuan (:data:`heatrules.limits.
+MAX_SEASON_PAID`): validation rejects an account beyond it, the kernel checks it again."""
 
 
 class KernelRangeError(HeatrulesError):

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from ...limits import MAX_SEASON_PAID
 from ...params import Parameters
 from .. import cells
 from ..readers import LINE, RawTable, aligned, with_aligned
@@ -160,6 +161,32 @@ def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> tuple[pl.DataFrame,
         },
         schema=schema,
     ), place
+
+
+MAX_PAID_FEN = int(MAX_SEASON_PAID * 100)
+
+
+def _season_paid_checks(pm: pl.DataFrame) -> list[Check]:
+    """Rejects the payments of an account whose payments sum to more than
+    :data:`heatrules.limits.MAX_SEASON_PAID` (and so the account, by the partial-facts rule):
+    its bill would leave the outputs' decimal(18, 2). One sum over the column rules it out
+    for every account in an ordinary city."""
+    good = pm.filter(~pl.col("bad") & pl.col("kid").is_not_null())
+    if int(good.get_column("v_amount").cast(pl.Int128).abs().sum() or 0) <= MAX_PAID_FEN:
+        return []
+    sums = good.group_by("kid").agg(pl.col("v_amount").cast(pl.Int128).sum().alias("paid"))
+    over = sums.filter(pl.col("paid") > MAX_PAID_FEN).get_column("kid")
+    return [
+        (
+            "amount",
+            pl.col("kid").is_in(over.implode()),
+            str_lit(
+                f"the account's payments of the season sum to more than "
+                f"{MAX_SEASON_PAID:,.0f} yuan, beyond the batch engine's range (a bill's "
+                "figures are decimal(18, 2))"
+            ),
+        )
+    ]
 
 
 def validate_tables(
@@ -309,7 +336,7 @@ def validate_tables(
     lap("no_heat and temperature")
     # ---------------------------------------------------------------- payments
     pm = attach(pm, ())
-    pm, pm_p2 = apply_checks(pm, [unknown("payments")])
+    pm, pm_p2 = apply_checks(pm, [unknown("payments"), *_season_paid_checks(pm)])
 
     lap("payments")
     # ---------------------------------------------------------------- the partial-facts rule
