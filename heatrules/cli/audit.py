@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .extra import require_batch_extra
-from .options import add_params_option, params_from
+from .options import add_params_option, params_from, path_text
 
 require_batch_extra()
 
@@ -20,22 +20,32 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Exit 0 when the audit ran (whatever it found), 2 on unusable input."
         ),
     )
-    p.add_argument("--accounts", required=True, metavar="FILE", help="accounts table (CSV/Parquet)")
-    p.add_argument("--no-heat", metavar="FILE", help="no_heat table")
-    p.add_argument("--temperature", metavar="FILE", help="temperature table")
-    p.add_argument("--payments", metavar="FILE", help="payments table")
+    p.add_argument(
+        "--accounts",
+        type=path_text,
+        required=True,
+        metavar="FILE",
+        help="accounts table (CSV/Parquet)",
+    )
+    p.add_argument("--no-heat", type=path_text, metavar="FILE", help="no_heat table")
+    p.add_argument("--temperature", type=path_text, metavar="FILE", help="temperature table")
+    p.add_argument("--payments", type=path_text, metavar="FILE", help="payments table")
     p.add_argument(
         "--claimed",
+        type=path_text,
         required=True,
         metavar="FILE",
         help="the company's figures: account_id, season, then totals and line-code columns",
     )
     p.add_argument(
         "--mapping",
+        type=path_text,
         metavar="FILE",
         help="YAML renaming the claimed file's headers (退费金额: refunds)",
     )
-    p.add_argument("--out", required=True, metavar="DIR", help="folder for the outputs")
+    p.add_argument(
+        "--out", type=path_text, required=True, metavar="DIR", help="folder for the outputs"
+    )
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     p.add_argument("--encoding", choices=("utf-8", "gbk", "gb18030"), default="utf-8")
     p.add_argument("--ignore-extra-columns", action="store_true", help="skip unknown table columns")

@@ -22,7 +22,7 @@ from rich.table import Table
 from ..errors import HeatrulesError
 from .common import err_console
 from .extra import require_batch_extra
-from .options import add_params_option, params_from
+from .options import add_params_option, params_from, path_text
 
 require_batch_extra()
 if TYPE_CHECKING:
@@ -64,12 +64,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "--accounts", required=True, metavar="FILE", help="accounts table (.csv or .parquet)"
+        "--accounts",
+        type=path_text,
+        required=True,
+        metavar="FILE",
+        help="accounts table (.csv or .parquet)",
     )
-    p.add_argument("--no-heat", metavar="FILE", help="no_heat table (account or station outages)")
-    p.add_argument("--temperature", metavar="FILE", help="temperature records table")
-    p.add_argument("--payments", metavar="FILE", help="payments table")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument(
+        "--no-heat",
+        type=path_text,
+        metavar="FILE",
+        help="no_heat table (account or station outages)",
+    )
+    p.add_argument(
+        "--temperature", type=path_text, metavar="FILE", help="temperature records table"
+    )
+    p.add_argument("--payments", type=path_text, metavar="FILE", help="payments table")
+    p.add_argument("--out", type=path_text, required=True, metavar="DIR", help="output folder")
     p.add_argument(
         "--format", choices=("parquet", "csv"), default="parquet", help="bills/lines format"
     )

@@ -7,6 +7,13 @@ import argparse
 from ..params import Parameters
 
 
+def path_text(text: str) -> str:
+    """An option's file or folder: an empty text is an error, never the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path (give a file or folder name)")
+    return text
+
+
 def add_paths_argument(parser: argparse.ArgumentParser, metavar: str = "FILE") -> None:
     parser.add_argument(
         "paths",
@@ -19,6 +26,7 @@ def add_paths_argument(parser: argparse.ArgumentParser, metavar: str = "FILE") -
 def add_params_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--params",
+        type=path_text,
         metavar="DIR",
         help="use the parameter data in DIR (a copy of heatrules/params) instead of the packaged one",
     )
@@ -26,4 +34,4 @@ def add_params_option(parser: argparse.ArgumentParser) -> None:
 
 def params_from(args: argparse.Namespace) -> Parameters:
     folder = getattr(args, "params", None)
-    return Parameters.load(folder) if folder else Parameters.default()
+    return Parameters.default() if folder is None else Parameters.load(folder)

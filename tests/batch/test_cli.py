@@ -192,3 +192,36 @@ def test_help_shows_the_example_set(capsys: pytest.CaptureFixture[str]) -> None:
 def test_examples_folder_is_complete() -> None:
     names = sorted(p.name for p in EXAMPLES.glob("*.csv"))
     assert names == ["accounts.csv", "no_heat.csv", "payments.csv", "temperature.csv"]
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [
+        ("batch", "--out"),
+        ("batch", "--payments"),
+        ("batch", "--params"),
+        ("audit", "--out"),
+        ("audit", "--claimed"),
+        ("audit", "--mapping"),
+    ],
+)
+def test_an_empty_path_is_refused_not_the_current_folder(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    option: str,
+) -> None:
+    # an empty --out once meant the current folder: the last run's outputs there were replaced
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bills.csv").write_text("keep me\n", encoding="utf-8")
+    args = {"--accounts": str(EXAMPLES / "accounts.csv"), "--out": "out"}
+    if command == "audit":
+        args["--claimed"] = str(EXAMPLES / "payments.csv")
+    args[option] = ""
+    with pytest.raises(SystemExit) as stop:
+        main([command, *(x for kv in args.items() for x in kv)])
+    assert stop.value.code == 2
+    assert f"argument {option}: an empty path" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bills.csv"]
+    assert (tmp_path / "bills.csv").read_text(encoding="utf-8") == "keep me\n"
