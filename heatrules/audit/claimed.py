@@ -142,7 +142,8 @@ def read_claimed(
             raise InputFileError(f"{name}: column {h!r} appears twice in the header")
         seen.add(h)
     names = resolve_header(header, mapping or {}, name)
-    frame = read_text(source, list(names), encoding).rename(names)
+    keys = tuple(h for h, key in names.items() if key in KEYS)
+    frame = read_text(source, list(names), encoding, texts=keys).rename(names)
     figures = [f for f in names.values() if f in FIGURES]
     original = {v: k for k, v in names.items()}
     # phase 1, every row: parse each figure and flag bad cells (no message is formatted)

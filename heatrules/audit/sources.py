@@ -83,14 +83,17 @@ def read_header(source: Any, encoding: str = "utf-8") -> tuple[list[str], str]:
     return list(frame.columns), "<claimed DataFrame>"
 
 
-def read_text(source: Any, columns: list[str], encoding: str = "utf-8") -> pl.DataFrame:
-    """The ``columns`` of ``source`` as text cells, plus ``__line``."""
+def read_text(
+    source: Any, columns: list[str], encoding: str = "utf-8", texts: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """The ``columns`` of ``source`` as text cells, plus ``__line``; in Parquet or a DataFrame
+    the ``texts`` columns (the keys) must be text, as in the batch tables."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.suffix.lower() in (".parquet", ".pq"):
-            return _text_frame(pl.read_parquet(path, columns=columns), str(path))
+            return _text_frame(pl.read_parquet(path, columns=columns), str(path), texts)
         return _read_csv(path, columns, encoding)
-    return _text_frame(_as_polars(source).select(columns), "<claimed DataFrame>")
+    return _text_frame(_as_polars(source).select(columns), "<claimed DataFrame>", texts)
 
 
 def _read_csv(path: Path, columns: list[str], encoding: str) -> pl.DataFrame:
@@ -158,8 +161,9 @@ def _as_polars(frame: Any) -> pl.DataFrame:
         ) from None
 
 
-def _text_frame(frame: pl.DataFrame, source: str) -> pl.DataFrame:
-    """A typed frame as text cells; a float column makes it unusable."""
+def _text_frame(frame: pl.DataFrame, source: str, texts: tuple[str, ...]) -> pl.DataFrame:
+    """A typed frame as text cells; a float column, or a number in a ``texts`` column, makes
+    it unusable."""
     exprs = []
     for c in frame.columns:
         dt = frame.schema[c]
@@ -171,6 +175,11 @@ def _text_frame(frame: pl.DataFrame, source: str) -> pl.DataFrame:
             )
         if dt == pl.String:
             exprs.append(pl.when(col == "").then(None).otherwise(col).alias(c))
+        elif c in texts and dt != pl.Null:
+            raise InputFileError(
+                f"{source}: column {c!r} is a {dt} column; it must be a text (string) column — "
+                "an id or season read as a number loses its leading zeros"
+            )
         elif dt.is_integer() or isinstance(dt, pl.Decimal) or dt == pl.Null:
             exprs.append(col.cast(pl.String).alias(c))
         else:

@@ -261,3 +261,31 @@ def test_claimed_sums_beyond_int64_are_exact(tmp_path: Path) -> None:
     assert result.expected_sums["charges"] == n * Decimal("2500.00")
     rec = result.reconciliation()["charges"]
     assert rec["claimed"] - rec["expected"] == rec["difference"]
+
+
+def test_a_numeric_account_id_in_parquet_is_refused_like_the_batch_tables(
+    export: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # an integer id column has lost its leading zeros: every row would match no account
+    original = pl.read_csv(export["claimed"], infer_schema=False)
+    claimed = original.with_columns(pl.int_range(1, 7, dtype=pl.Int64).alias("account_id"))
+    path = tmp_path / "claimed.parquet"
+    claimed.write_parquet(path)
+    out = tmp_path / "out"
+    args = ["audit", *table_args(export), "--claimed", str(path), "--out", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "'account_id' is a Int64 column" in err and "leading zeros" in err
+    assert not out.exists()
+    with pytest.raises(InputFileError, match="account_id"):
+        audit(export["accounts"], claimed)
+    # the figures may be numbers (integer or decimal columns): only the keys must be text
+    typed = original.with_columns(pl.col("charges").str.to_decimal(scale=2))
+    result = audit(
+        export["accounts"],
+        typed,
+        no_heat=export["no_heat"],
+        temperature=export["temperature"],
+        payments=export["payments"],
+    )
+    assert result.accounts_audited == 6 and not result.differences
