@@ -42,7 +42,9 @@ def _decode(data: bytes, encoding: str, source: str) -> bytes:
     if encoding not in ENCODINGS:
         raise InputFileError(f"unknown encoding {encoding!r}; use one of {', '.join(ENCODINGS)}")
     if data.startswith(codecs.BOM_UTF8):
+        # the UTF-8 byte-order mark outranks --encoding (as in the batch tables)
         data = data[len(codecs.BOM_UTF8) :]
+        encoding = "utf-8"
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -129,6 +129,14 @@ def _decode(data: bytes, encoding: str, source: str) -> bytes:
         return data  # polars checks UTF-8 while reading; _utf8_error locates a bad byte
     if enc not in ("gbk", "gb18030"):
         raise BatchInputError(f"unsupported encoding {encoding!r} (utf-8, gbk or gb18030)")
+    if data.startswith(codecs.BOM_UTF8):
+        # the UTF-8 byte-order mark outranks --encoding (as in the WHATWG encoding standard):
+        # read as GBK its bytes would be mojibake, not an error
+        data = data[len(codecs.BOM_UTF8) :]
+        error = _utf8_error(data, source)
+        if error is not None:
+            raise error
+        return data
     try:
         text = data.decode(enc)
     except UnicodeDecodeError as exc:

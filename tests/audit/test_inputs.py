@@ -289,3 +289,13 @@ def test_a_numeric_account_id_in_parquet_is_refused_like_the_batch_tables(
         payments=export["payments"],
     )
     assert result.accounts_audited == 6 and not result.differences
+
+
+def test_a_utf8_byte_order_mark_in_the_claimed_file_outranks_the_encoding(
+    export: dict[str, Path], tmp_path: Path
+) -> None:
+    claimed = tmp_path / "claimed.csv"
+    claimed.write_bytes(b"\xef\xbb\xbf" + export["claimed"].read_bytes())
+    tables = {k: export[k] for k in ("no_heat", "temperature", "payments")}
+    result = audit(export["accounts"], claimed, encoding="gb18030", **tables)  # type: ignore[arg-type]
+    assert result.accounts_audited == 6 and result.rejects.height == 0

@@ -225,3 +225,17 @@ def test_an_empty_path_is_refused_not_the_current_folder(
     assert f"argument {option}: an empty path" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bills.csv"]
     assert (tmp_path / "bills.csv").read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_utf8_byte_order_mark_outranks_the_encoding_option(tmp_path: Path, encoding: str) -> None:
+    # read as GB18030 the UTF-8 bytes of 热力 would be mojibake (鐑姏), not an error
+    acc = tmp_path / "accounts.csv"
+    text = "account_id,season,category,billing_area_m2\n热力001,2024-2025,residential,100\n"
+    acc.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    out = tmp_path / "o"
+    assert main(["batch", "--accounts", str(acc), "--out", str(out), "--encoding", encoding]) == 0
+    assert pl.read_parquet(out / "bills.parquet").get_column("account_id").to_list() == ["热力001"]
+    # a BOM followed by bytes that are not UTF-8 is an error naming the line
+    acc.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8") + "热力002".encode("gbk") + b",x\n")
+    assert main(["batch", "--accounts", str(acc), "--out", str(out), "--encoding", encoding]) == 2
