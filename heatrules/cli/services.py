@@ -288,9 +288,9 @@ def _decisions_table(catalogue: Catalogue, decisions: list[Decision], lang: str)
             if d.accepted
             else Text("不予受理" if zh else "refused", style="bold red")
         )
-        basis = "依据" if zh else "basis"
+        basis = "依据：" if zh else "basis: "
         reasons = "\n".join(
-            f"[{f.check}] {f.message(lang)}\n  {basis}: {f.citation}" for f in d.failed_checks
+            f"[{f.check}] {f.message(lang)}\n  {basis}{f.citation}" for f in d.failed_checks
         )
         table.add_row(str(i), escape(f"{item.id} {item.name.get(lang)}"), result, escape(reasons))
     console = out_console()
@@ -337,7 +337,7 @@ def _workorder_table(result: Replay, lang: str) -> None:
     console.print(table)
     if result.error is not None:
         e = result.error
-        console.print(Text.assemble(("无效：" if zh else "invalid ", "bold red"), str(e)))
+        console.print(Text.assemble(("无效：" if zh else "invalid ", "bold red"), e.message(lang)))
         return
     console.print(("最终状态：" if zh else "final state: ") + order.state, highlight=False)
     if order.measurement is not None:

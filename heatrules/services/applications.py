@@ -370,36 +370,58 @@ def parse_application(
     """Validate one application mapping: structure, types, item and the fields it needs.
 
     Errors are a :class:`~heatrules.errors.CaseError` naming each field by its path under
-    ``loc`` (e.g. ``applications[2].documents[1]: unknown document code 'id_crad'``).
+    ``loc`` (e.g. ``applications[2].documents[1]: unknown document code 'id_crad'``). Every
+    problem is reported at once: a malformed field hides neither an unknown or hotline item
+    nor a missing field the item needs.
     """
     catalogue = catalogue or Catalogue.default()
     path = format_loc(loc)
     prefix = f"{path}." if path else ""
     if isinstance(data, Application):
-        app = data
+        app: Application | None = data
+        raw: Mapping[str, Any] = data.model_dump()
+        problems: list[tuple[str, str]] = []
     else:
         if not isinstance(data, Mapping):
             raise CaseError.single(
                 path, f"an application must be a mapping, got {type(data).__name__}"
             )
+        raw = data
         try:
             app = Application.model_validate(dict(data))
+            problems = []
         except ValidationError as exc:
-            raise _application_error(exc, loc) from None
-    item = catalogue.item(app.item, f"{prefix}item")
+            app = None
+            problems = _application_error(exc, loc).problems
+    # The item and the fields it needs are checked even when other fields are malformed,
+    # so that every problem of the application is reported at once (docs/services/index.md).
+    bad = {where for where, _ in problems}
+    item_path = f"{prefix}item"
+    if item_path in bad:
+        raise CaseError(problems)
+    item_id = app.item if app is not None else raw.get("item")
+    try:
+        item = catalogue.item(str(item_id), item_path)
+    except CaseError as exc:
+        raise CaseError(exc.problems + problems) from None
     if not item.is_application:
-        raise CaseError.single(
-            f"{prefix}item",
-            f"{item.id} ({item.name.zh}) is a hotline work order, not an application; "
-            "replay it with `heatrules workorder`",
+        problems.insert(
+            0,
+            (
+                item_path,
+                f"{item.id} ({item.name.zh}) is a hotline work order, not an application; "
+                "replay it with `heatrules workorder`",
+            ),
         )
-    problems = [
+        raise CaseError(problems)
+    problems += [
         (f"{prefix}{need}", f"required for item {item.id} ({item.name.en})")
         for need in catalogue.needs(item)
-        if getattr(app, need) is None
+        if raw.get(need) is None and f"{prefix}{need}" not in bad
     ]
     if problems:
         raise CaseError(problems)
+    assert app is not None
     return app
 
 

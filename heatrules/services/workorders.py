@@ -289,14 +289,27 @@ class InvalidEvent(HeatrulesError):
     """An event the order cannot accept: its index, name, the state met and the events allowed."""
 
     def __init__(
-        self, index: int, event: str, state: str, allowed: tuple[str, ...], reason: str
+        self,
+        index: int,
+        event: str,
+        state: str,
+        allowed: tuple[str, ...],
+        reason: str,
+        reason_zh: str | None = None,
     ) -> None:
         self.index = index
         self.event = event
         self.state = state
         self.allowed = allowed
         self.reason = reason
+        self.reason_zh = reason_zh if reason_zh is not None else reason
         super().__init__(f"event {index} {event!r} {reason}")
+
+    def message(self, lang: str = "en") -> str:
+        """The reason in English (``en``, as ``str(exc)``) or in Chinese (``zh``)."""
+        if lang == "zh":
+            return f"事件 {self.index} {self.event!r} {self.reason_zh}"
+        return str(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -358,27 +371,42 @@ class WorkOrder:
         self.offered += 1
         allowed = self.allowed()
 
-        def invalid(reason: str) -> InvalidEvent:
-            return InvalidEvent(index, ev.event, self.state, allowed, reason)
+        def invalid(reason: str, reason_zh: str) -> InvalidEvent:
+            return InvalidEvent(index, ev.event, self.state, allowed, reason, reason_zh)
 
-        if self.state == FINAL:
-            raise invalid("follows close: a closed order takes no more events")
+        state = self.state
+        if state == FINAL:
+            raise invalid(
+                "follows close: a closed order takes no more events",
+                "在关闭（close）之后：已关闭的工单不再接受事件",
+            )
         if ev.event not in EVENTS:
             raise invalid(
                 f"is not an event (events: {', '.join(EVENTS)}); "
-                f"allowed in state {self.state!r}: {', '.join(allowed)}"
+                f"allowed in state {state!r}: {', '.join(allowed)}",
+                f"不是工单事件（事件有：{', '.join(EVENTS)}）；"
+                f"状态 {state!r} 下允许：{', '.join(allowed)}",
             )
         if ev.event not in allowed:
-            raise invalid(f"is not allowed in state {self.state!r}; allowed: {', '.join(allowed)}")
-        if ev.event == "revisit" and ev.satisfied is None:
-            raise invalid("needs satisfied: true or false (was the customer satisfied?)")
-        target = self.flow.step(self.state, ev.event, ev.satisfied)
-        if target is None:  # pragma: no cover - every allowed event has a transition
-            raise invalid(f"has no transition from state {self.state!r}")
-        if self.history and ev.at < self.history[-1].at:
             raise invalid(
-                f"at {format_timestamp(ev.at)} is earlier than the previous event "
-                f"({format_timestamp(self.history[-1].at)})"
+                f"is not allowed in state {state!r}; allowed: {', '.join(allowed)}",
+                f"在状态 {state!r} 下不允许；允许：{', '.join(allowed)}",
+            )
+        if ev.event == "revisit" and ev.satisfied is None:
+            raise invalid(
+                "needs satisfied: true or false (was the customer satisfied?)",
+                "须注明 satisfied: true 或 false（用户是否满意？）",
+            )
+        target = self.flow.step(state, ev.event, ev.satisfied)
+        if target is None:  # pragma: no cover - every allowed event has a transition
+            raise invalid(
+                f"has no transition from state {state!r}", f"在状态 {state!r} 下没有对应的转移"
+            )
+        if self.history and ev.at < self.history[-1].at:
+            at, previous = format_timestamp(ev.at), format_timestamp(self.history[-1].at)
+            raise invalid(
+                f"at {at} is earlier than the previous event ({previous})",
+                f"的时间 {at} 早于上一事件（{previous}）",
             )
         entry = HistoryEntry(index, ev.at, ev.event, self.state, target, ev.data())
         self.history.append(entry)
@@ -459,7 +487,33 @@ def replay(
     The item and every event are validated first, so a malformed event anywhere is bad input
     (:class:`~heatrules.errors.CaseError` naming ``events[i].field``), whatever the flow.
     """
+    problems = _item_problems(item, catalogue)
+    parsed, event_problems = _parse_events(events)
+    problems += event_problems
+    if problems:
+        raise CaseError(problems)
     order = WorkOrder(item, order_id, catalogue)
+    for ev in parsed:
+        try:
+            order.apply(ev)
+        except InvalidEvent as exc:
+            return Replay(order, exc)
+    return Replay(order)
+
+
+def _item_problems(item: str, catalogue: Catalogue | None) -> list[tuple[str, str]]:
+    """The problems of ``item`` as a work order's item: unknown, or an application item."""
+    try:
+        WorkOrder(item, "", catalogue)
+    except CaseError as exc:
+        return list(exc.problems)
+    return []
+
+
+def _parse_events(
+    events: Iterable[Event | Mapping[str, Any]],
+) -> tuple[list[Event], list[tuple[str, str]]]:
+    """Every event validated: the parsed events and the problems of the malformed ones."""
     parsed: list[Event] = []
     problems: list[tuple[str, str]] = []
     for i, raw in enumerate(events):
@@ -467,14 +521,7 @@ def replay(
             parsed.append(parse_event(raw, f"events[{i}]"))
         except CaseError as exc:
             problems += exc.problems
-    if problems:
-        raise CaseError(problems)
-    for ev in parsed:
-        try:
-            order.apply(ev)
-        except InvalidEvent as exc:
-            return Replay(order, exc)
-    return Replay(order)
+    return parsed, problems
 
 
 class _OrderFile(Strict):
@@ -498,22 +545,31 @@ def parse_workorder(data: Any, source: str = "", catalogue: Catalogue | None = N
         raise CaseError.single(
             source, "this is a duty-catalogue application, not a work order: use `heatrules apply`"
         )
+    # Every problem of the file at once: the item's first (an application item is not a work
+    # order, whatever its events), then the file's structure, then every malformed event.
+    problems: list[tuple[str, str]] = []
+    model: _OrderFile | None = None
     try:
         model = _OrderFile.model_validate(dict(data))
-        (catalogue or Catalogue.default()).item(model.item, "item")  # unknown item first
-        if not model.events:
-            raise CaseError.single("events", "no events (an order starts with receive)")
-        return replay(model.item, model.order_id, model.events, catalogue)
     except ValidationError as exc:
         problems = errors_from_validation(exc).problems
-    except CaseError as exc:
-        problems = exc.problems
-    raise CaseError(
-        [
-            (f"{where}{p}", m.replace("the case format", "the work-order format"))
-            for p, m in problems
-        ]
-    )
+    bad = {p for p, _ in problems}
+    if "item" not in bad:
+        problems = _item_problems(data["item"], catalogue) + problems
+    events = data.get("events")
+    if "events" not in bad and isinstance(events, list):
+        if not events:
+            problems.append(("events", "no events (an order starts with receive)"))
+        problems += _parse_events(events)[1]
+    if problems:
+        raise CaseError(
+            [
+                (f"{where}{p}", m.replace("the case format", "the work-order format"))
+                for p, m in problems
+            ]
+        )
+    assert model is not None
+    return replay(model.item, model.order_id, model.events, catalogue)
 
 
 def read_workorder(path: str | Path, catalogue: Catalogue | None = None) -> Replay:

@@ -486,6 +486,55 @@ def test_every_bad_application_is_reported_at_once() -> None:
     assert "applications[0].item" in message and "applications[2].documents[0]" in message
 
 
+def _problems(data: Any) -> list[tuple[str, str]]:
+    with pytest.raises(CaseError) as info:
+        parse_applications(data, "apps.yaml")
+    return info.value.problems
+
+
+def test_a_bad_document_code_does_not_hide_a_missing_required_field() -> None:
+    # user trial: the missing season appeared only once the document code was fixed
+    bad = app("2.1", season=None, documents=["ownership_proof", "id_crad"])
+    assert [p for p, _ in _problems([bad])] == [
+        "apps.yaml: applications[0].documents[1]",
+        "apps.yaml: applications[0].season",
+    ]
+
+
+def test_a_malformed_field_does_not_hide_the_item_or_the_other_fields() -> None:
+    problems = _problems(
+        [
+            {"item": "7.1", "documents": ["bogus"]},
+            {"item": "9.9", "applicant": "friend"},
+            app("4.2", season=None, applied_on=None, facts={"arrears": "1.234"}),
+        ]
+    )
+    where = [p.removeprefix("apps.yaml: ") for p, _ in problems]
+    assert where == [
+        "applications[0].item",  # a work order, reported first
+        "applications[0].documents[0]",
+        "applications[1].item",  # unknown item
+        "applications[1].applicant",
+        "applications[2].facts.arrears",
+        "applications[2].season",
+        "applications[2].applied_on",
+    ]
+    assert "is a hotline work order" in problems[0][1]
+    assert "unknown item '9.9'" in problems[2][1]
+
+
+def test_a_malformed_required_field_is_reported_once() -> None:
+    problems = _problems([app("2.1", applied_on="2025-9-18")])
+    assert [p for p, _ in problems] == ["apps.yaml: applications[0].applied_on"]
+    assert "not an ISO" in problems[0][1]
+
+
+def test_check_application_reports_every_problem_too() -> None:
+    with pytest.raises(CaseError) as info:
+        check_application(app("6.2", season=None, documents=["measurement_recrod"]))
+    assert [p for p, _ in info.value.problems] == ["documents[0]", "season"]
+
+
 def test_file_forms() -> None:
     one = parse_applications(app("1.2"))
     many = parse_applications({"applications": [app("1.2"), app("2.1")]})

@@ -241,6 +241,55 @@ def test_workorder_invalid_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "invalid event 2 'report' is not allowed in state 'answered'; allowed: close" in out
 
 
+def test_workorder_reasons_are_chinese_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    # user trial: `无效：event 2 'report' is not allowed in state 'answered'; allowed: close`
+    path = str(EXAMPLES / "workorder-invalid.yaml")
+    code, out, _ = run(capsys, "workorder", path)
+    assert code == 1
+    assert "无效：事件 2 'report' 在状态 'answered' 下不允许；允许：close" in out
+    assert "not allowed" not in out and "allowed:" not in out
+    code, out, _ = run(capsys, "workorder", path, "--format", "json")
+    assert json_lines(out)[0]["error"]["message"] == (
+        "event 2 'report' is not allowed in state 'answered'; allowed: close"
+    )
+
+
+def test_apply_chinese_table_has_no_english_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "apply", str(EXAMPLES / "applications.yaml"))
+    assert code == 1
+    assert "依据：" in out and "basis" not in out
+    for english in ("missing documents", "not established", "applied on", "arrears of"):
+        assert english not in out
+
+
+def test_workorder_for_an_application_item_says_so_first(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "order.yaml"
+    path.write_text('item: "2.1"\norder_id: x\nevents: []\n', encoding="utf-8")
+    code, out, err = run(capsys, "workorder", str(path))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert "item: 2.1 (居民停热申请-报停业务) is an application" in lines[0]
+    assert "events: no events" in lines[1]
+
+
+def test_apply_reports_a_bad_code_and_a_missing_season_together(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "apps.yaml"
+    path.write_text(
+        'applications:\n  - {item: "2.1", applied_on: "2025-09-18", documents: [id_crad]}\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "apply", str(path))
+    assert code == 2 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert "applications[0].documents[0]: unknown document code 'id_crad'" in lines[0]
+    assert "applications[0].season: required for item 2.1" in lines[1]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

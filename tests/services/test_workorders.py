@@ -200,6 +200,33 @@ def test_invalid_events(evs: list[dict[str, Any]], index: int, reason: str) -> N
     assert reason in str(result.error)
 
 
+@pytest.mark.parametrize(
+    ("evs", "reason_zh"),
+    [
+        (events("receive", "dispatch", "handle", "revisit"), "须注明 satisfied: true 或 false"),
+        (events("receive", "sing"), "不是工单事件"),
+        (
+            events("receive", "dispatch", "handle", SATISFIED, "report", "close", "close"),
+            "已关闭的工单不再接受事件",
+        ),
+        (
+            [
+                {"at": "2025-12-03T10:00", "event": "receive"},
+                {"at": "2025-12-03T09:59", "event": "dispatch"},
+            ],
+            "的时间 2025-12-03T09:59 早于上一事件（2025-12-03T10:00）",
+        ),
+        (events("dispatch"), "事件 0 'dispatch' 在状态 'new' 下不允许；允许：receive"),
+    ],
+)
+def test_invalid_events_have_a_chinese_reason(evs: list[dict[str, Any]], reason_zh: str) -> None:
+    error = replay("7.1", "WO-4", evs).error
+    assert error is not None
+    assert reason_zh in error.message("zh")
+    assert error.message("en") == str(error)  # English unchanged
+    assert not any(word in error.message("zh") for word in ("allowed", "state", "event "))
+
+
 def test_equal_timestamps_are_allowed() -> None:
     evs = [{"at": "2025-12-03T10:00", "event": e} for e in ("receive", "answer", "close")]
     assert replay("7.10", "WO-5", evs).valid
@@ -298,6 +325,42 @@ def test_malformed_orders_are_bad_input(data: Any, message: str) -> None:
     with pytest.raises(CaseError) as info:
         parse_workorder(data, "f.yaml")
     assert message in str(info.value)
+
+
+def test_an_application_item_is_reported_before_its_events() -> None:
+    # user trial: item 2.1 with `events: []` said "no events", not that 2.1 is an application
+    with pytest.raises(CaseError) as info:
+        parse_workorder({"item": "2.1", "order_id": "x", "events": []}, "f.yaml")
+    problems = info.value.problems
+    assert problems[0][0] == "f.yaml: item"
+    assert "is an application, not a hotline work order" in problems[0][1]
+    assert problems[1] == ("f.yaml: events", "no events (an order starts with receive)")
+
+
+def test_every_problem_of_an_order_file_is_reported_at_once() -> None:
+    data = {
+        "item": "2.1",
+        "events": [
+            {"at": "2025-12-03", "event": "receive"},
+            {"at": "2025-12-03T08:00", "event": "dispatch", "satisfied": True},
+        ],
+        "extra": 1,
+    }
+    with pytest.raises(CaseError) as info:
+        parse_workorder(data, "f.yaml")
+    assert [p.removeprefix("f.yaml: ") for p, _ in info.value.problems] == [
+        "item",
+        "order_id",
+        "extra",
+        "events[0].at",
+        "events[1].satisfied",
+    ]
+
+
+def test_replay_reports_the_item_and_the_malformed_events_together() -> None:
+    with pytest.raises(CaseError) as info:
+        replay("4.2", "WO-11", [{"at": "nope", "event": "receive"}])
+    assert [p for p, _ in info.value.problems] == ["item", "events[0].at"]
 
 
 # ---------------------------------------------------------------------- 7.4 -> 6.2 and bills
