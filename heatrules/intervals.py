@@ -28,6 +28,7 @@ class Interval:
 
     @property
     def length(self) -> timedelta:
+        """The interval's length (zero when it is empty)."""
         return self.end - self.start if self.end > self.start else timedelta(0)
 
     def clip(self, bounds: Interval) -> Interval | None:
@@ -37,6 +38,7 @@ class Interval:
         return Interval(start, end) if end > start else None
 
     def overlap(self, other: Interval) -> timedelta:
+        """How long this interval and ``other`` overlap."""
         start = max(self.start, other.start)
         end = min(self.end, other.end)
         return end - start if end > start else timedelta(0)
@@ -82,6 +84,39 @@ def show_hours(length: timedelta) -> str:
     from .money import approx
 
     return approx(hours(length), places=2)
+
+
+def show_duration(length: timedelta) -> tuple[str, str]:
+    """A length for an explanation, exactly, as (zh, en): ``24 小时`` / ``24 h``, or in hours,
+    minutes and seconds when it is not whole hours (``24 小时 0 分钟 1 秒`` / ``24 h 0 min 1 s``)
+    — so that a length just over or under a day never reads as 24.00 h."""
+    us = length // timedelta(microseconds=1)
+    h, rest = divmod(us, 3_600_000_000)
+    m, rest = divmod(rest, 60_000_000)
+    sec = Decimal(rest) / 1_000_000
+    units: list[tuple[int | Decimal, str, str]] = [
+        (h, "小时", "h"),
+        (m, "分钟", "min"),
+        (sec, "秒", "s"),
+    ]
+    shown = [i for i, (n, _, _) in enumerate(units) if n]
+    if not shown:
+        return "0 小时", "0 h"
+    picked = units[shown[0] : shown[-1] + 1]
+    zh = " ".join(f"{_number(n)} {u}" for n, u, _ in picked)
+    en = " ".join(f"{_number(n)} {u}" for n, _, u in picked)
+    return zh, en
+
+
+def show_instant(at: datetime) -> str:
+    """A local date and time for an explanation, with seconds only when it has them."""
+    if at.microsecond:
+        return f"{at:%Y-%m-%d %H:%M:%S.%f}".rstrip("0")
+    return f"{at:%Y-%m-%d %H:%M:%S}" if at.second else f"{at:%Y-%m-%d %H:%M}"
+
+
+def _number(n: int | Decimal) -> str:
+    return format(n.normalize(), "f") if isinstance(n, Decimal) else str(n)
 
 
 def seconds(length: timedelta) -> Decimal:

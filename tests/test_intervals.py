@@ -3,10 +3,20 @@ from __future__ import annotations
 import itertools
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from heatrules.intervals import Interval, covered, hours, union, whole_days_ceil, whole_days_floor
+from heatrules.intervals import (
+    Interval,
+    covered,
+    hours,
+    show_duration,
+    show_instant,
+    union,
+    whole_days_ceil,
+    whole_days_floor,
+)
 
 T0 = datetime(2024, 12, 1)
 
@@ -50,3 +60,26 @@ def test_union_is_disjoint_sorted_and_covers_the_same_time(raw: list[tuple[int, 
         assert covered(x, merged) == x.length
     total = sum((m.length for m in merged), timedelta(0))
     assert total <= sum((x.length for x in ivs), timedelta(0))
+
+
+@pytest.mark.parametrize(
+    ("length", "zh", "en"),
+    [
+        (timedelta(hours=24), "24 小时", "24 h"),
+        (timedelta(hours=24, seconds=1), "24 小时 0 分钟 1 秒", "24 h 0 min 1 s"),
+        (timedelta(hours=23, minutes=59, seconds=59), "23 小时 59 分钟 59 秒", "23 h 59 min 59 s"),
+        (timedelta(hours=42, minutes=20), "42 小时 20 分钟", "42 h 20 min"),
+        (timedelta(minutes=30), "30 分钟", "30 min"),
+        (timedelta(seconds=1, microseconds=500_000), "1.5 秒", "1.5 s"),
+        (timedelta(0), "0 小时", "0 h"),
+    ],
+)
+def test_durations_are_shown_exactly(length: timedelta, zh: str, en: str) -> None:
+    # never "≈24.00 h" for a length a second off a day: the text must agree with the day count
+    assert show_duration(length) == (zh, en)
+
+
+def test_instants_show_seconds_only_when_they_have_them() -> None:
+    assert show_instant(datetime(2024, 12, 1, 8, 0)) == "2024-12-01 08:00"
+    assert show_instant(datetime(2024, 12, 1, 8, 0, 1)) == "2024-12-01 08:00:01"
+    assert show_instant(datetime(2024, 12, 1, 8, 0, 0, 250_000)) == "2024-12-01 08:00:00.25"

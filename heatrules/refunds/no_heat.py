@@ -23,7 +23,9 @@ from ..intervals import (
     covered,
     hours_text,
     seconds,
+    show_duration,
     show_hours,
+    show_instant,
     union,
     whole_days_ceil,
     whole_days_floor,
@@ -86,10 +88,6 @@ def outages(ctx: Context) -> list[Outage]:
     return result
 
 
-def _hours(td: timedelta) -> str:
-    return show_hours(td)
-
-
 def _part_day(rule: str, day: timedelta) -> tuple[str, str]:
     h = show_hours(day)
     if rule == "ceil":
@@ -144,8 +142,15 @@ def _refund_line(
     d = ctx.daily_fee
     days = _days(length, group.part_day, day)
     part_zh, part_en = _part_day(group.part_day, day)
-    span_zh = f"{span.start:%Y-%m-%d %H:%M} 至 {span.end:%Y-%m-%d %H:%M}"
-    span_en = f"{span.start:%Y-%m-%d %H:%M} to {span.end:%Y-%m-%d %H:%M}"
+    start, end = show_instant(span.start), show_instant(span.end)
+    dur_zh, dur_en = show_duration(length)
+    if length == span.length:
+        what_zh = f"{group.what_zh}（{start} 至 {end}）{dur_zh}"
+        what_en = f"{group.what_en} ({start} to {end}): {dur_en}"
+    else:  # one cause group of a continuous outage whose hours have both causes
+        all_zh, all_en = show_duration(span.length)
+        what_zh = f"{group.what_zh}：连续停热（{start} 至 {end}，共 {all_zh}）中属此类 {dur_zh}"
+        what_en = f"{group.what_en}: {dur_en} of the continuous outage ({start} to {end}, {all_en})"
     times_zh = f"的 {group.multiplier} 倍" if group.multiplier != 1 else ""
     times_en = f"{group.multiplier} x " if group.multiplier != 1 else ""
     return Line.make(
@@ -159,10 +164,9 @@ def _refund_line(
             **ctx.daily_fee_basis,
         },
         group.citation,
-        f"{group.what_zh}（{span_zh}）{_hours(length)} 小时，{part_zh}，"
-        f"共 {days} 天，按日采暖费 {approx(d)} 元{times_zh}退还。",
-        f"{group.what_en} ({span_en}): {_hours(length)} h, {part_en}, {days} day(s) refunded "
-        f"at {times_en}the daily fee ({approx(d)} yuan).",
+        f"{what_zh}，{part_zh}，共 {days} 天，按日采暖费 {approx(d)} 元{times_zh}退还。",
+        f"{what_en}, {part_en}, {days} day(s) refunded at {times_en}the daily fee "
+        f"({approx(d)} yuan).",
     )
 
 

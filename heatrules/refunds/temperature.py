@@ -24,7 +24,7 @@ from ..intervals import (
     covered,
     hours_text,
     seconds,
-    show_hours,
+    show_duration,
     union,
     whole_days_ceil,
     whole_days_floor,
@@ -136,18 +136,16 @@ def temperature_refunds(ctx: Context) -> list[Line]:
                 why_zh += "；但不在本户供热期内"
                 why_en += "; but the window lies outside the account's supplied season"
             else:
-                why_zh += f"；问题持续 {show_hours(length)} 小时，未超过 {show_hours(trigger)} 小时，不退费"
-                why_en += (
-                    f"; unresolved {show_hours(length)} h, not more than "
-                    f"{show_hours(trigger)} h: no refund"
-                )
+                (len_zh, len_en), (trig_zh, trig_en) = show_duration(length), show_duration(trigger)
+                why_zh += f"；问题持续 {len_zh}，未超过 {trig_zh}，不退费"
+                why_en += f"; unresolved {len_en}, not more than {trig_en}: no refund"
             citation = trigger_cite
         effective_days = days if (triggered and rate != 0) else 0
         amount = (
             d * Fraction(rec.room_area_m2) / Fraction(ctx.area) * Fraction(rate) * effective_days
         )
-        lost_zh = f"（扣除停热 {show_hours(lost)} 小时）" if lost else ""
-        lost_en = f" (less {show_hours(lost)} h without heat)" if lost else ""
+        lost_zh = f"（扣除停热 {show_duration(lost)[0]}）" if lost else ""
+        lost_en = f" (less {show_duration(lost)[1]} without heat)" if lost else ""
         lines.append(
             Line.make(
                 "refund.temperature",

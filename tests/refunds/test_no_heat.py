@@ -182,3 +182,40 @@ def test_refund_scales_with_area(h: int, m: int, cause: str, k: int) -> None:
     one = run(no_heat=iv, account={"billing_area_m2": "25.00"}).totals.refunds
     many = run(no_heat=iv, account={"billing_area_m2": str(25 * k) + ".00"}).totals.refunds
     assert abs(many - one * k) <= Decimal("0.01") * k
+
+
+def test_explanations_near_a_day_agree_with_the_day_count() -> None:
+    # 24 h + 1 s supplier: two days; 23:59:59 external: none — the text shows the exact length
+    b = run(
+        no_heat=[
+            outage("2024-12-01T08:00:00", "2024-12-02T08:00:01", "supplier"),
+            outage("2024-12-05T08:00:00", "2024-12-06T07:59:59", "external"),
+        ]
+    )
+    (sup,) = b.lines_of("refund.supplier_outage")
+    (ext,) = b.lines_of("refund.facility_outage")
+    assert sup.basis["days"] == 2 and ext.basis["days"] == 0
+    assert "2024-12-02 08:00:01): 24 h 0 min 1 s, a part day counts as one" in sup.explain_en
+    assert "24 小时 0 分钟 1 秒，不足24小时按1天计" in sup.explain_zh
+    assert "2024-12-06 07:59:59): 23 h 59 min 59 s, a part day is not counted" in ext.explain_en
+    assert "23 小时 59 分钟 59 秒，不足24小时不计" in ext.explain_zh
+
+
+def test_a_cause_group_of_a_mixed_outage_says_it_is_part_of_it() -> None:
+    # 1 h supplier inside 72 h facility: one continuous outage, 1 h supplier, 71 h other
+    b = run(
+        no_heat=[
+            outage("2025-01-01T00:00", "2025-01-04T00:00", "facility"),
+            outage("2025-01-02T00:00", "2025-01-02T01:00", "supplier"),
+        ]
+    )
+    (sup,) = b.lines_of("refund.supplier_outage")
+    (oth,) = b.lines_of("refund.facility_outage")
+    assert sup.amount == -fen(2 * D) and oth.amount == -fen(2 * D)
+    span = "(2025-01-01 00:00 to 2025-01-04 00:00, 72 h)"
+    assert f"1 h of the continuous outage {span}" in sup.explain_en
+    assert f"71 h of the continuous outage {span}" in oth.explain_en
+    assert (
+        "连续停热（2025-01-01 00:00 至 2025-01-04 00:00，共 72 小时）中属此类 1 小时"
+        in sup.explain_zh
+    )
