@@ -51,7 +51,8 @@ def bill_table(bill: Bill, lang: str = "zh") -> Table:
     )
     table.add_column(heads[0], no_wrap=True)
     table.add_column(heads[1], justify="right", no_wrap=True)
-    table.add_column(f"{heads[2]} · {heads[3]}")
+    # fold, not ellipsis: a run of Chinese text has no space to wrap at, and must not be cut
+    table.add_column(f"{heads[2]} · {heads[3]}", overflow="fold")
     for line in bill.lines:
         explain = Text(line.explain_zh if lang == "zh" else line.explain_en)
         explain.append(f"\n{line.citation.short()}", style="dim")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import heatrules
 from heatrules.cli import main
 
 from ..conftest import make_case
@@ -284,3 +286,32 @@ def test_the_scalar_commands_do_not_load_the_batch_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "0 []"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [60, 80])
+def test_bill_table_wraps_explanations_without_cutting_them(lang: str, width: int) -> None:
+    # a run of Chinese text has no space to wrap at: it was cut with "…" in 80 columns
+    from rich.console import Console
+
+    from heatrules.render import bill_table
+
+    bill = heatrules.bill(
+        {
+            "season": "2024-2025",
+            "account": {"id": "W1", "category": "residential", "billing_area_m2": "100.00"},
+            "no_heat": [
+                {"start": "2024-12-01T08:00", "end": "2024-12-04T10:00", "cause": "facility"},
+                {"start": "2024-12-02T08:00", "end": "2024-12-02T09:00:01", "cause": "supplier"},
+            ],
+            "waiver": {"kind": "cadre_widow", "has_children": False},
+        }
+    )
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(bill_table(bill, lang))
+    text = console.export_text()
+    assert "…" not in text
+    flat = "".join(ch for ch in text if not ch.isspace() and ch not in "│┃")
+    for line in bill.lines:
+        explain = line.explain_zh if lang == "zh" else line.explain_en
+        assert "".join(explain.split()) in flat
