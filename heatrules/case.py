@@ -79,6 +79,8 @@ SeasonField = Annotated[
 
 
 class Strict(BaseModel):
+    """A case model: unknown fields are errors, values are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
 
 
@@ -148,6 +150,8 @@ class Waiver(Strict):
 
 
 class Suspension(Strict):
+    """A suspended season: ``temporary`` (compensation fee) or ``permanent`` (none), rules.md §6."""
+
     kind: Literal["temporary", "permanent"]
 
 
@@ -159,6 +163,8 @@ class Subsidy(Strict):
 
 
 class Payment(Strict):
+    """A payment received on ``date`` (a positive amount in yuan)."""
+
     date: LocalDate
     amount: PositiveMoney
 

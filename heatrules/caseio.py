@@ -43,6 +43,7 @@ class RawCase:
 
     @property
     def name(self) -> str:
+        """The case's ``name``, or ``case N`` by its position in the file."""
         if isinstance(self.data, dict) and isinstance(self.data.get("name"), str):
             return str(self.data["name"])
         return f"case {self.index + 1}"

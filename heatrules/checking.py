@@ -33,6 +33,9 @@ from .waivers.subsidy import subsidy
 
 @dataclass(frozen=True)
 class Mismatch:
+    """One expected figure that the bill does not reproduce (``key`` is ``totals.x`` or
+    ``lines.code``)."""
+
     key: str
     expected: str
     actual: str
@@ -40,6 +43,8 @@ class Mismatch:
 
 @dataclass
 class CaseResult:
+    """The outcome of one case under ``heatrules check``."""
+
     name: str
     source: str
     status: Literal["passed", "failed", "skipped", "bad_input"]
@@ -50,11 +55,14 @@ class CaseResult:
 
 @dataclass
 class CheckReport:
+    """The outcome of ``heatrules check`` over files: per-case results and file-level errors."""
+
     results: list[CaseResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
+        """How many cases ended with ``status``."""
         return sum(1 for r in self.results if r.status == status)
 
     @property
@@ -64,9 +72,11 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """Every input usable and no case failed (exit 0)."""
         return not self.bad_input and self.count("failed") == 0
 
     def summary(self) -> str:
+        """The one-line count: ``N passed, M failed`` (and skipped or invalid ones)."""
         text = f"{self.count('passed')} passed, {self.count('failed')} failed"
         if self.count("skipped"):
             text += f", {self.count('skipped')} skipped"

@@ -23,6 +23,7 @@ class Citation:
     text: str
 
     def to_dict(self) -> dict[str, str]:
+        """The citation as in the bill JSON: ``{"document", "article", "text"}``."""
         return {"document": self.document, "article": self.article, "text": self.text}
 
     def __str__(self) -> str:

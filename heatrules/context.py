@@ -69,6 +69,7 @@ class Context:
 
     @cached_property
     def supplied_days(self) -> int:
+        """Days of the season the account was supplied: connected days less cut-off days."""
         return self.connected_days - self.cutoff_days
 
     @cached_property
@@ -86,6 +87,7 @@ class Context:
 
     @cached_property
     def base_price(self) -> Decimal:
+        """The metered base price (yuan/m²) of the account's category in force for the season."""
         cat = "residential" if self.residential else "non_residential"
         price: Decimal = self.params.value(f"tariff.metered.base_price.{cat}", self.season)
         return price
@@ -141,6 +143,7 @@ class Context:
         return self.area_fee * self.connected_days / self.n
 
     def day_before(self, day: date) -> date:
+        """The calendar day before ``day``."""
         return day - timedelta(days=1)
 
 

@@ -16,6 +16,7 @@ class CaseError(HeatrulesError, ValueError):
 
     @classmethod
     def single(cls, path: str, message: str) -> CaseError:
+        """An error with one problem at ``path``."""
         return cls([(path, message)])
 
 

@@ -7,6 +7,7 @@ each is rounded once; totals are sums of the rounded lines and ``balance`` is si
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -32,6 +33,8 @@ LATE_FEE_CODES = frozenset({"fee.late_payment"})
 PAYMENT_CODES = frozenset({"payment"})
 NEGATIVE_CODES = REFUND_CODES | WAIVER_CODES | PAYMENT_CODES
 TOTAL_NAMES = ("charges", "refunds", "waivers", "late_fees", "payments", "balance")
+LINE_CODES = CHARGE_CODES | REFUND_CODES | WAIVER_CODES | LATE_FEE_CODES | PAYMENT_CODES
+"""Every line code a bill can carry (rules.md §8)."""
 
 BasisValue = Decimal | Fraction | int | str
 
@@ -64,9 +67,11 @@ class Line:
 
     @property
     def magnitude(self) -> Decimal:
+        """The amount without its sign (how much, whichever way the money goes)."""
         return abs(self.amount)
 
     def to_dict(self) -> dict[str, Any]:
+        """The line as in the bill JSON of cases.md (amount and basis values as strings)."""
         return {
             "code": self.code,
             "amount": fmt(self.amount),
@@ -92,6 +97,9 @@ class Note:
 
 @dataclass(frozen=True)
 class Totals:
+    """A bill's totals: sums of its rounded lines by kind (magnitudes) and the signed balance
+    = charges + late fees − refunds − waivers − payments (rules.md §8)."""
+
     charges: Decimal
     refunds: Decimal
     waivers: Decimal
@@ -101,6 +109,8 @@ class Totals:
 
     @classmethod
     def of(cls, lines: list[Line]) -> Totals:
+        """The totals of ``lines``."""
+
         def total(codes: frozenset[str]) -> Decimal:
             return sum((ln.magnitude for ln in lines if ln.code in codes), ZERO)
 
@@ -113,9 +123,14 @@ class Totals:
         return cls(charges, refunds, waivers, late, payments, balance + ZERO)
 
     def to_dict(self) -> dict[str, str]:
+        """The totals as in the bill JSON (strings with two decimals)."""
         return {name: fmt(getattr(self, name)) for name in TOTAL_NAMES}
 
     def get(self, name: str) -> Decimal:
+        """One total by name (``charges``, ``refunds``, ``waivers``, ``late_fees``,
+        ``payments`` or ``balance``); another name is a ValueError."""
+        if name not in TOTAL_NAMES:
+            raise ValueError(_unknown("total", name, TOTAL_NAMES))
         value: Decimal = getattr(self, name)
         return value
 
@@ -133,16 +148,22 @@ class Bill:
 
     @property
     def totals(self) -> Totals:
+        """The bill's totals, summed from its lines."""
         return Totals.of(list(self.lines))
 
     def amount(self, code: str) -> Decimal:
-        """The signed sum of the lines with ``code`` (0.00 when there is none)."""
-        return sum((ln.amount for ln in self.lines if ln.code == code), ZERO) + ZERO
+        """The signed sum of the lines with ``code`` (0.00 when the bill has none); a code
+        that no bill can carry (a typing error) is a ValueError, never a silent 0.00."""
+        return sum((ln.amount for ln in self.lines_of(code)), ZERO) + ZERO
 
     def lines_of(self, code: str) -> list[Line]:
+        """The lines with ``code``, in bill order (an unknown code is a ValueError)."""
+        if code not in LINE_CODES:
+            raise ValueError(_unknown("line code", code, sorted(LINE_CODES)))
         return [ln for ln in self.lines if ln.code == code]
 
     def to_dict(self) -> dict[str, Any]:
+        """The bill as in the bill JSON of cases.md."""
         return {
             "name": self.name,
             "account_id": self.account_id,
@@ -161,3 +182,9 @@ class Bill:
         from .render import bill_html
 
         return bill_html(self)
+
+
+def _unknown(what: str, name: str, known: tuple[str, ...] | list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {what} {name!r}{hint} (one of {', '.join(known)})"

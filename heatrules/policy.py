@@ -144,6 +144,8 @@ class SeasonParameters(Parameters):
         self.rules_season = season
 
     def in_force(self, name: str, season: Season) -> ParamValue:
+        """The value in force for the season whose rules are applied, whatever ``season`` is
+        billed."""
         return super().in_force(name, self.rules_season)
 
 

@@ -31,6 +31,7 @@ class Season:
 
     @classmethod
     def parse(cls, text: object) -> Season:
+        """A season from text like ``"2024-2025"`` (consecutive years), or a Season as it is."""
         if isinstance(text, Season):
             return text
         if not isinstance(text, str):
@@ -45,6 +46,7 @@ class Season:
 
     @property
     def end_year(self) -> int:
+        """The year the season ends in (its start year + 1)."""
         return self.start_year + 1
 
     def __str__(self) -> str:
@@ -69,6 +71,7 @@ class SeasonPeriod:
 
     @property
     def start(self) -> datetime:
+        """00:00 of the season's first day (local time)."""
         return midnight(self.first_day)
 
     @property
@@ -78,7 +81,9 @@ class SeasonPeriod:
 
     @property
     def interval(self) -> Interval:
+        """The whole season, first day 00:00 to the day after the last day 00:00."""
         return Interval(self.start, self.end)
 
     def contains(self, instant: datetime) -> bool:
+        """Whether ``instant`` falls within the season."""
         return self.start <= instant < self.end

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -100,3 +101,24 @@ def test_json_round_trip_is_lossless(case: dict[str, Any]) -> None:
     assert data["rules_version"] and data["account_id"] == case["account"]["id"]
     # the bill JSON's facts re-enter as a case (a case is JSON): same bill
     assert bill(json.loads(json.dumps(case))).to_dict() == b.to_dict()
+
+
+def test_an_unknown_line_code_or_total_is_an_error_not_zero() -> None:
+    from heatrules.case import LINE_CODES
+    from heatrules.lines import LINE_CODES as BILL_CODES
+
+    assert set(LINE_CODES) == BILL_CODES
+    b = bill(
+        {
+            "season": "2024-2025",
+            "account": {"id": "T1", "category": "residential", "billing_area_m2": "100.00"},
+        }
+    )
+    assert b.amount("refund.temperature") == Decimal("0.00")  # a known code, no line
+    with pytest.raises(ValueError, match=r"did you mean 'refund\.temperature'"):
+        b.amount("refund.temprature")
+    with pytest.raises(ValueError, match="unknown line code"):
+        b.lines_of("refund")
+    assert b.totals.get("balance") == Decimal("2500.00")
+    with pytest.raises(ValueError, match="did you mean 'late_fees'"):
+        b.totals.get("late_fee")

@@ -66,6 +66,7 @@ class Difference:
 
     @property
     def difference(self) -> Decimal:
+        """Claimed minus expected (positive: the company claims more than the rules give)."""
         return self.claimed - self.expected
 
 
@@ -105,6 +106,7 @@ class AuditResult:
         return {k: counts.get(k, 0) for k in CLASSES}
 
     def amount_by_class(self) -> dict[str, Decimal]:
+        """Σ difference (claimed − expected) per class, every class of the vocabulary included."""
         sums: dict[str, Decimal] = {k: ZERO for k in CLASSES}
         for d in self.differences:
             sums[d.klass] += d.difference
@@ -125,6 +127,8 @@ class AuditResult:
         }
 
     def summary(self) -> dict[str, Any]:
+        """The content of ``summary.json``: counts, differences by class, the reconciliation per
+        figure, rejects and timings."""
         return {
             "accounts_audited": self.accounts_audited,
             "figures_compared": self.figures_compared,
@@ -180,6 +184,7 @@ class AuditResult:
 
 
 def yuan(fen: int) -> Decimal:
+    """Integer fen as yuan (an exact Decimal with two places)."""
     return Decimal(fen).scaleb(-2) + ZERO
 
 

@@ -60,6 +60,8 @@ class ParamValue:
 
 @dataclass(frozen=True)
 class Parameter:
+    """One named parameter with its effective-dated values, labels, unit and source file."""
+
     name: str
     type: str
     label_zh: str
@@ -228,6 +230,7 @@ class Parameters:
         return name in self.params
 
     def parameter(self, name: str) -> Parameter:
+        """The parameter ``name`` (ParameterError when the data has none)."""
         try:
             return self.params[name]
         except KeyError:
@@ -263,9 +266,11 @@ class Parameters:
         return found
 
     def value(self, name: str, season: Season) -> Any:
+        """The value of ``name`` in force for ``season`` (NoRuleInForce if there is none)."""
         return self.in_force(name, season).value
 
     def citation(self, name: str, season: Season) -> Citation:
+        """The citation of the value of ``name`` in force for ``season``."""
         return self.in_force(name, season).citation
 
     def period(self, season: Season) -> SeasonPeriod:
@@ -275,6 +280,7 @@ class Parameters:
         return SeasonPeriod(season, date(season.start_year, fm, fd), date(season.end_year, lm, ld))
 
     def document(self, key: str) -> Document:
+        """The cited document ``key`` (``FEE``, ``REG``, …) with its zh/en titles."""
         return self.documents[key]
 
 

@@ -47,6 +47,7 @@ class SubsidyStatement:
     explain_en: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The statement as in ``expect.subsidy`` / the subsidy JSON (amounts as strings)."""
         return {
             "name": self.name,
             "account_id": self.account_id,
