@@ -167,11 +167,19 @@ def run_validated(
 
 
 def _exact_sum(fen: pl.DataFrame, column: str) -> int:
-    """The exact sum of an int64 fen column: summed as 128-bit integers, since a city's total
-    can pass int64's 9.2 × 10¹⁸ fen even when every account is within range."""
+    """The exact sum of an int64 fen column: a city's total can pass int64's 9.2 × 10¹⁸ fen
+    even when every account is within range, so a column whose sum could is summed as
+    128-bit integers."""
     if fen.height == 0:
         return 0
-    return int(fen.get_column(column).cast(pl.Int128).sum() or 0)
+    values = fen.get_column(column)
+    low, high = fen.select(pl.col(column).min().alias("lo"), pl.col(column).max().alias("hi")).row(
+        0
+    )
+    largest = max(abs(int(low or 0)), abs(int(high or 0)))
+    if largest * fen.height < 2**63:  # the int64 sum cannot wrap: no 128-bit copy needed
+        return int(values.sum() or 0)
+    return int(values.cast(pl.Int128).sum() or 0)
 
 
 def _yuan(fen: int) -> str:
