@@ -48,8 +48,8 @@ import numpy as np
 import polars as pl
 
 from ...errors import HeatrulesError
-from ...limits import MAX_SEASON_PAID
 from ...policy import Policy
+from ..validate import MAX_PAID_FEN
 from . import cache  # noqa: F401  (numba's cache folder, before any compiled module)
 from .arith import NONE
 from .bill import (
@@ -90,9 +90,8 @@ __all__ = [
 ]
 
 NH_CODES = ("refund.supplier_outage", "refund.facility_outage")
-MAX_PAID_FEN = int(MAX_SEASON_PAID * 100)
-"""An account's payments in one season sum to at most 10¹⁵ yuan (:data:`heatrules.limits.
-MAX_SEASON_PAID`): validation rejects an account beyond it, the kernel checks it again."""
+# An account's payments in one season sum to at most MAX_PAID_FEN (heatrules.limits.
+# MAX_SEASON_PAID): validation rejects an account beyond it, the kernel checks it again.
 
 
 class KernelRangeError(HeatrulesError):

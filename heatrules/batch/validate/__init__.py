@@ -164,6 +164,7 @@ def _station_seasons(acc: pl.DataFrame, named: pl.Series) -> tuple[pl.DataFrame,
 
 
 MAX_PAID_FEN = int(MAX_SEASON_PAID * 100)
+""":data:`heatrules.limits.MAX_SEASON_PAID` in fen (the kernel checks it again)."""
 
 
 def _season_paid_checks(pm: pl.DataFrame) -> list[Check]:
@@ -171,12 +172,12 @@ def _season_paid_checks(pm: pl.DataFrame) -> list[Check]:
     :data:`heatrules.limits.MAX_SEASON_PAID` (and so the account, by the partial-facts rule):
     its bill would leave the outputs' decimal(18, 2). The largest payment times the number of
     payments rules it out for every account of an ordinary city, in one pass over the column."""
-    good = ~pl.col("bad") & pl.col("kid").is_not_null()
     # a good amount is > 0: the largest of the column (bad rows included) times the rows
     # bounds every account's sum, exactly in Python integers, without copying a column
     largest = pm.select(pl.col("v_amount").max()).item()
     if largest is None or int(largest) * pm.height <= MAX_PAID_FEN:
         return []
+    good = ~pl.col("bad") & pl.col("kid").is_not_null()
     sums = (
         pm.select("kid", "v_amount", "bad")
         .filter(good)
